@@ -1,0 +1,59 @@
+package org.neurogate.gateway;
+
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusApplication;
+import io.quarkus.runtime.annotations.QuarkusMain;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.neurogate.gateway.dicom.DicomScp;
+import org.neurogate.persistence.EmbeddedDatabase;
+
+/**
+ * Entry point of the gateway process. Without an external database configured, it first starts the
+ * embedded PostgreSQL in {@code <data dir>/pgdata}, so that one command runs the whole product.
+ */
+@QuarkusMain
+public class NeuroGateMain implements QuarkusApplication {
+
+    private static final Logger LOG = Logger.getLogger(NeuroGateMain.class);
+
+    @Inject
+    DicomScp scp;
+
+    @ConfigProperty(name = "quarkus.http.port")
+    int httpPort;
+
+    public static void main(String... args) throws IOException {
+        if (setting("quarkus.datasource.jdbc.url").isEmpty()) {
+            Path dataDir = Path.of(setting("neurogate.data-dir").orElse("data")).toAbsolutePath();
+            int port = Integer.parseInt(setting("neurogate.embedded-db.port").orElse("0"));
+            EmbeddedDatabase database = EmbeddedDatabase.start(dataDir.resolve("pgdata"), port);
+            System.setProperty("quarkus.datasource.jdbc.url", database.jdbcUrl());
+            System.setProperty("quarkus.datasource.username", database.username());
+            System.out.printf("Embedded PostgreSQL on port %d, cluster in %s%n", database.port(),
+                    database.clusterDirectory());
+        }
+        Quarkus.run(NeuroGateMain.class, args);
+    }
+
+    @Override
+    public int run(String... args) {
+        LOG.infof("NeuroGate is running. DICOM port: %d (AE title %s). Web port: %d (http://localhost:%d/q/health)",
+                scp.port(), scp.aeTitle(), httpPort, httpPort);
+        Quarkus.waitForExit();
+        return 0;
+    }
+
+    /** A setting read before Quarkus starts: system property first, then its environment-variable form. */
+    private static Optional<String> setting(String property) {
+        String value = System.getProperty(property);
+        if (value == null) {
+            value = System.getenv(property.toUpperCase().replaceAll("[^A-Z0-9]", "_"));
+        }
+        return Optional.ofNullable(value).filter(v -> !v.isBlank());
+    }
+}

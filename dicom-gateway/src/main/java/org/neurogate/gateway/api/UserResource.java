@@ -1,0 +1,62 @@
+package org.neurogate.gateway.api;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.ClientErrorException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import org.neurogate.persistence.UserAccount;
+
+/** Accounts of the API, managed by an admin. */
+@Path("/api/users")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@RolesAllowed(ApiRoles.ADMIN)
+public class UserResource {
+
+    private static final int MIN_PASSWORD_LENGTH = 12;
+
+    /** An account as shown: never its password. */
+    public record User(String username, String role) {
+    }
+
+    /** A new account. */
+    public record NewUser(String username, String password, String role) {
+    }
+
+    @GET
+    @Transactional
+    public List<User> list() {
+        return UserAccount.<UserAccount>listAll().stream().map(u -> new User(u.username, u.role)).toList();
+    }
+
+    @POST
+    @Transactional
+    public Response create(NewUser request) {
+        if (request == null || request.username() == null || !request.username().matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new BadRequestException("username: 1 to 64 letters, digits, '.', '_' or '-'");
+        }
+        if (request.password() == null || request.password().length() < MIN_PASSWORD_LENGTH) {
+            throw new BadRequestException("password: at least " + MIN_PASSWORD_LENGTH + " characters");
+        }
+        if (request.role() == null || !ApiRoles.ALL.contains(request.role())) {
+            throw new BadRequestException("role: one of " + ApiRoles.ALL);
+        }
+        if (UserAccount.findByUsername(request.username()).isPresent()) {
+            throw new ClientErrorException("user " + request.username() + " exists", Response.Status.CONFLICT);
+        }
+        UserAccount account = new UserAccount();
+        account.username = request.username();
+        account.role = request.role();
+        account.setPassword(request.password());
+        account.persist();
+        return Response.status(Response.Status.CREATED).entity(new User(account.username, account.role)).build();
+    }
+}

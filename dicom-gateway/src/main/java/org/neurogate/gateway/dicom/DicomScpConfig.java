@@ -1,0 +1,59 @@
+package org.neurogate.gateway.dicom;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** The DICOM listener: who may connect, what it accepts, and its network limits. */
+@ConfigMapping(prefix = "neurogate")
+public interface DicomScpConfig {
+
+    /** Our AE title; an association that calls another title is rejected. Env: NEUROGATE_AE_TITLE. */
+    @WithDefault("NEUROGATE")
+    String aeTitle();
+
+    /** TCP port of the DICOM listener. Env: NEUROGATE_DICOM_PORT. */
+    @WithDefault("11112")
+    int dicomPort();
+
+    /**
+     * Calling AE titles allowed to associate. Empty by default, so nothing is accepted until an
+     * operator names the modalities and PACS that may send. Env: NEUROGATE_ALLOWED_CALLING_AES (comma list).
+     */
+    Optional<List<String>> allowedCallingAes();
+
+    /** Network tuning of the listener. */
+    Dicom dicom();
+
+    interface Dicom {
+        /** Storage SOP classes accepted for C-STORE; Verification is always accepted. */
+        @WithDefault("1.2.840.10008.5.1.4.1.1.4,1.2.840.10008.5.1.4.1.1.4.1,1.2.840.10008.5.1.4.1.1.4.3")
+        List<String> acceptedSopClasses();
+
+        /**
+         * Transfer syntaxes accepted, stored as received: implicit and explicit little endian, explicit big
+         * endian, deflate, RLE, JPEG lossless (process 14 and SV1), JPEG-LS (lossless and near-lossless),
+         * JPEG 2000 (lossless and lossy).
+         */
+        @WithDefault("1.2.840.10008.1.2,1.2.840.10008.1.2.1,1.2.840.10008.1.2.2,1.2.840.10008.1.2.1.99,"
+                + "1.2.840.10008.1.2.5,1.2.840.10008.1.2.4.57,1.2.840.10008.1.2.4.70,1.2.840.10008.1.2.4.80,"
+                + "1.2.840.10008.1.2.4.81,1.2.840.10008.1.2.4.90,1.2.840.10008.1.2.4.91")
+        List<String> acceptedTransferSyntaxes();
+
+        /** Largest P-DATA-TF PDU we offer to receive (PS3.8 D.1). */
+        @WithName("max-pdu-length")
+        @WithDefault("131072")
+        int maxPduLength();
+
+        /** Associations served at once; one more is rejected as transient (local limit exceeded). */
+        @WithDefault("32")
+        int maxAssociations();
+
+        /** An association with no PDU for this long is aborted. */
+        @WithDefault("60s")
+        Duration idleTimeout();
+    }
+}

@@ -1,0 +1,48 @@
+package org.neurogate.gateway.store;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * File system steps that survive a power cut: a rename is only durable once the directory that holds
+ * it is fsync'd, and so is a newly created directory (see fsync(2), "Notes").
+ */
+final class DurableFiles {
+
+    private DurableFiles() {
+    }
+
+    /** Creates {@code dir} and any missing parents below {@code root}, syncing each parent that gained an entry. */
+    static void createDirectories(Path root, Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        Path parent = dir.getParent();
+        if (parent != null && !parent.equals(root)) {
+            createDirectories(root, parent);
+        }
+        try {
+            Files.createDirectory(dir);
+        } catch (FileAlreadyExistsException raced) {
+            return; // another association created it; it synced the parent
+        }
+        syncDirectory(parent);
+    }
+
+    /** Atomically renames {@code from} to {@code to} and makes the rename durable. */
+    static void moveDurably(Path from, Path to) throws IOException {
+        Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        syncDirectory(to.getParent());
+    }
+
+    static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package org.neurogate.gateway.store;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.AttributeTag;
+import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.TagFromName;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+import org.neurogate.gateway.dicom.DimseStatus;
+import org.neurogate.persistence.ReceivedInstance;
+
+/**
+ * Reads a spooled Part 10 file back with PixelMed and checks what routing and the catalog rely on.
+ * The whole object is parsed, pixel data included (left compressed), so a truncated object is caught
+ * here and never acknowledged.
+ */
+final class StoredObjectParser {
+
+    /** PS3.5 9.1: digits and dots, no empty or zero-padded component, at most 64 characters. */
+    private static final Pattern UID = Pattern.compile("(0|[1-9][0-9]*)(\\.(0|[1-9][0-9]*))*");
+
+    private StoredObjectParser() {
+    }
+
+    /** The instance's identity and attributes, with the storage fields still to be filled in. */
+    record ParsedObject(ReceivedInstance.PatientAttributes patient, ReceivedInstance.StudyAttributes study,
+                        ReceivedInstance.SeriesAttributes series, String sopClassUid, String sopInstanceUid,
+                        Integer instanceNumber) {
+    }
+
+    static ParsedObject parse(Path spooled, StoreRequest request) throws StoreFailure {
+        AttributeList list = new AttributeList();
+        list.setDecompressPixelData(false);
+        try {
+            list.read(spooled.toFile());
+        } catch (IOException | DicomException | RuntimeException e) {
+            throw new StoreFailure(DimseStatus.CANNOT_UNDERSTAND, "cannot parse data set: " + e.getClass().getSimpleName(), e);
+        }
+        String sopClass = string(list, TagFromName.SOPClassUID);
+        String sopInstance = string(list, TagFromName.SOPInstanceUID);
+        if (sopClass == null) {
+            throw new StoreFailure(DimseStatus.CANNOT_UNDERSTAND, "no SOP Class UID in data set");
+        }
+        if (!sopClass.equals(request.affectedSopClassUid()) || !sopClass.equals(request.negotiatedSopClassUid())) {
+            throw new StoreFailure(DimseStatus.DATA_SET_DOES_NOT_MATCH_SOP_CLASS,
+                    "SOP Class UID differs from the negotiated context");
+        }
+        requireUid(sopInstance, "SOP Instance UID");
+        if (!sopInstance.equals(request.affectedSopInstanceUid())) {
+            throw new StoreFailure(DimseStatus.SOP_INSTANCE_UID_MISMATCH, "SOP Instance UID differs from the command");
+        }
+        String studyUid = string(list, TagFromName.StudyInstanceUID);
+        String seriesUid = string(list, TagFromName.SeriesInstanceUID);
+        requireUid(studyUid, "Study Instance UID");
+        requireUid(seriesUid, "Series Instance UID");
+        return new ParsedObject(
+                new ReceivedInstance.PatientAttributes(string(list, TagFromName.PatientID),
+                        string(list, TagFromName.IssuerOfPatientID), string(list, TagFromName.PatientName),
+                        string(list, TagFromName.PatientBirthDate), string(list, TagFromName.PatientSex)),
+                new ReceivedInstance.StudyAttributes(studyUid, string(list, TagFromName.StudyDate),
+                        string(list, TagFromName.StudyTime), string(list, TagFromName.AccessionNumber),
+                        string(list, TagFromName.StudyDescription)),
+                new ReceivedInstance.SeriesAttributes(seriesUid, string(list, TagFromName.Modality),
+                        integer(list, TagFromName.SeriesNumber), string(list, TagFromName.SeriesDescription)),
+                sopClass, sopInstance, integer(list, TagFromName.InstanceNumber));
+    }
+
+    static boolean isValidUid(String uid) {
+        return uid != null && uid.length() <= 64 && UID.matcher(uid).matches();
+    }
+
+    private static void requireUid(String uid, String name) throws StoreFailure {
+        if (!isValidUid(uid)) {
+            throw new StoreFailure(DimseStatus.MISSING_OR_INVALID_UID, (uid == null ? "missing " : "invalid ") + name);
+        }
+    }
+
+    private static String string(AttributeList list, AttributeTag tag) {
+        String value = Attribute.getSingleStringValueOrNull(list, tag);
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    private static Integer integer(AttributeList list, AttributeTag tag) {
+        String value = string(list, tag);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(value);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}

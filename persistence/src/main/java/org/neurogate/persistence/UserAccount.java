@@ -1,0 +1,39 @@
+package org.neurogate.persistence;
+
+import io.quarkus.elytron.security.common.BcryptUtil;
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.util.Optional;
+
+/** A person who may use the HTTP API; the password is stored as a bcrypt hash only. */
+@Entity
+@Table(name = "app_user")
+public class UserAccount extends PanacheEntityBase {
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    public String username;
+
+    @Column(name = "password_hash")
+    public String passwordHash;
+
+    public String role;
+
+    public static Optional<UserAccount> findByUsername(String username) {
+        return find("username", username).firstResultOptional();
+    }
+
+    public void setPassword(String clearText) {
+        passwordHash = BcryptUtil.bcryptHash(clearText);
+    }
+
+    public boolean passwordMatches(String clearText) {
+        return BcryptUtil.matches(clearText, passwordHash);
+    }
+}
