@@ -17,6 +17,18 @@ public interface StorageConfig {
 
     Storage storage();
 
+    /** The embedded PostgreSQL, used when no QUARKUS_DATASOURCE_JDBC_URL is set. */
+    EmbeddedDb embeddedDb();
+
+    interface EmbeddedDb {
+        /**
+         * Its TCP port on localhost; 0 picks a free one at each start. Read by the launcher before
+         * Quarkus starts. Env: NEUROGATE_EMBEDDED_DB_PORT.
+         */
+        @WithDefault("0")
+        int port();
+    }
+
     interface Storage {
         /**
          * Below this many free bytes on the data directory's file system, C-STOREs are refused with 0xA700

@@ -6,6 +6,7 @@ import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.TagFromName;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 import org.neurogate.gateway.dicom.DimseStatus;
@@ -14,9 +15,11 @@ import org.neurogate.persistence.ReceivedInstance;
 /**
  * Reads a spooled Part 10 file back with PixelMed and checks what routing and the catalog rely on.
  * The whole object is parsed, pixel data included (left compressed), so a truncated object is caught
- * here and never acknowledged.
+ * here and never acknowledged. Every accepted SOP class is an image, so Pixel Data is required.
  */
 final class StoredObjectParser {
+
+    private static final String DEFLATED = "1.2.840.10008.1.2.1.99";
 
     /** PS3.5 9.1: digits and dots, no empty or zero-padded component, at most 64 characters. */
     private static final Pattern UID = Pattern.compile("(0|[1-9][0-9]*)(\\.(0|[1-9][0-9]*))*");
@@ -33,10 +36,24 @@ final class StoredObjectParser {
     static ParsedObject parse(Path spooled, StoreRequest request) throws StoreFailure {
         AttributeList list = new AttributeList();
         list.setDecompressPixelData(false);
+        long parsedTo;
+        long fileLength;
         try {
-            list.read(spooled.toFile());
+            fileLength = Files.size(spooled);
+            parsedTo = list.read(spooled.toFile());
         } catch (IOException | DicomException | RuntimeException e) {
             throw new StoreFailure(DimseStatus.CANNOT_UNDERSTAND, "cannot parse data set: " + e.getClass().getSimpleName(), e);
+        }
+        // PixelMed logs an element it cannot finish and stops early rather than throwing, so a data set
+        // cut short shows up as a parse that ended before the file did (offsets of a deflated data set
+        // count inflated bytes, so that check does not apply to it).
+        if (!DEFLATED.equals(request.transferSyntaxUid()) && parsedTo != fileLength) {
+            throw new StoreFailure(DimseStatus.CANNOT_UNDERSTAND,
+                    "data set truncated: parsed " + parsedTo + " of " + fileLength + " bytes");
+        }
+        if (list.get(TagFromName.PixelData) == null && list.get(TagFromName.FloatPixelData) == null
+                && list.get(TagFromName.DoubleFloatPixelData) == null) {
+            throw new StoreFailure(DimseStatus.CANNOT_UNDERSTAND, "image without Pixel Data");
         }
         String sopClass = string(list, TagFromName.SOPClassUID);
         String sopInstance = string(list, TagFromName.SOPInstanceUID);

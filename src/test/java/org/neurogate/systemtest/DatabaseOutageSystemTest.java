@@ -1,0 +1,74 @@
+package org.neurogate.systemtest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.pixelmed.dicom.TagFromName;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.neurogate.phantoms.SyntheticMrSeries;
+
+/**
+ * PostgreSQL stops while instances arrive: NeuroGate must answer failure, never success, for what it
+ * could not record, and resume once the database is back. The gateway uses this test's server as an
+ * external database (QUARKUS_DATASOURCE_JDBC_URL), which is also the path a hospital install takes.
+ */
+class DatabaseOutageSystemTest {
+
+    @Test
+    void failureStatusWhileTheDatabaseIsDownAndRecoveryAfter() throws Exception {
+        Path work = TestEnvironment.workDir("db-outage");
+        Path cluster = work.resolve("external-pgdata");
+        int pgPort = TestEnvironment.freePort();
+        List<Path> files = SyntheticMrSeries.write(new SyntheticMrSeries.Spec(31337, 0, 150, 128, 1.0), work.resolve("series"));
+        EmbeddedPostgres database = startDatabase(cluster, pgPort);
+        try (GatewayProcess gateway = GatewayProcess.start(work.resolve("data"), GatewayProcess.env(
+                "QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://localhost:" + pgPort + "/postgres",
+                "QUARKUS_DATASOURCE_USERNAME", "postgres"))) {
+            Path storescuLog = work.resolve("storescu.log");
+            Process storescu = Dcmtk.start(Dcmtk.storescuCommand("STORESCU", gateway.dicomPort(), List.of(), files),
+                    storescuLog);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (gateway.metric("neurogate_instances_received_total") < 10 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            database.close();
+            assertTrue(storescu.waitFor(120, TimeUnit.SECONDS));
+            Dcmtk.Result sent = new Dcmtk.Result(storescu.exitValue(), Files.readString(storescuLog));
+            assertTrue(sent.failures() > 0, "instances sent while the database was down must fail:\n" + sent.output());
+            assertTrue(gateway.log().contains("refused with 0xA701"), "database failure status in the log");
+
+            database = startDatabase(cluster, pgPort);
+            String studyUid = DicomFiles.string(files.get(0), TagFromName.StudyInstanceUID);
+            // Every success the sender saw is recorded, and nothing it was told failed.
+            JsonNode study = gateway.awaitApi("/api/studies/" + studyUid, s -> true, Duration.ofSeconds(60));
+            assertEquals(sent.successes(), study.path("series").path(0).path("instanceCount").asLong());
+
+            Dcmtk.Result resent = null;
+            for (int attempt = 0; attempt < 20; attempt++) {
+                resent = Dcmtk.storescu("STORESCU", gateway.dicomPort(), List.of(), files);
+                if (resent.successes() == files.size()) {
+                    break;
+                }
+                Thread.sleep(1000); // the pool re-validates its connections
+            }
+            assertEquals(files.size(), resent.successes(), resent.output());
+            JsonNode after = gateway.api("/api/studies/" + studyUid);
+            assertEquals(files.size(), after.path("series").path(0).path("instanceCount").asInt());
+        } finally {
+            database.close();
+        }
+    }
+
+    private static EmbeddedPostgres startDatabase(Path cluster, int port) throws Exception {
+        return EmbeddedPostgres.builder().setDataDirectory(cluster).setCleanDataDirectory(false).setPort(port)
+                .setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on").start();
+    }
+}

@@ -1,0 +1,50 @@
+package org.neurogate.systemtest;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.AttributeTag;
+import com.pixelmed.dicom.TagFromName;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/** Small readers for Part 10 files in tests. */
+final class DicomFiles {
+
+    private DicomFiles() {
+    }
+
+    /** The bytes after the File Meta Information group: the data set exactly as it was transferred. */
+    static byte[] dataSetBytes(Path file) throws IOException {
+        byte[] all = Files.readAllBytes(file);
+        if (all.length < 144 || all[128] != 'D' || all[129] != 'I' || all[130] != 'C' || all[131] != 'M') {
+            throw new IOException(file + " is not a Part 10 file");
+        }
+        // (0002,0000) UL is the first meta element: tag 4, VR 2, length 2, value 4 (PS3.10 7.1).
+        long groupLength = Integer.toUnsignedLong(ByteBuffer.wrap(all, 140, 4).order(ByteOrder.LITTLE_ENDIAN).getInt());
+        return Arrays.copyOfRange(all, (int) (144 + groupLength), all.length);
+    }
+
+    static AttributeList read(Path file) throws Exception {
+        AttributeList list = new AttributeList();
+        list.setDecompressPixelData(false);
+        list.read(file.toFile());
+        return list;
+    }
+
+    static String string(Path file, AttributeTag tag) throws Exception {
+        return Attribute.getSingleStringValueOrNull(read(file), tag);
+    }
+
+    /** Where the gateway keeps an instance: instances/<study>/<series>/<sop>.dcm under its data directory. */
+    static Path storedPath(Path dataDir, Path original) throws Exception {
+        AttributeList list = read(original);
+        return dataDir.resolve("instances")
+                .resolve(Attribute.getSingleStringValueOrNull(list, TagFromName.StudyInstanceUID))
+                .resolve(Attribute.getSingleStringValueOrNull(list, TagFromName.SeriesInstanceUID))
+                .resolve(Attribute.getSingleStringValueOrNull(list, TagFromName.SOPInstanceUID) + ".dcm");
+    }
+}

@@ -1,0 +1,174 @@
+package org.neurogate.systemtest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** The packaged gateway as an operator runs it: {@code java -jar quarkus-run.jar}, configured by environment. */
+final class GatewayProcess implements AutoCloseable {
+
+    static final String ADMIN_PASSWORD = "system-test-admin";
+    static final String ALLOWED_AES = "STORESCU,DCMSEND,TESTSCU";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final Path dataDir;
+    private final Map<String, String> extraEnv;
+    private final int dicomPort;
+    private final int httpPort;
+    private final Path log;
+    private Process process;
+    private int starts;
+
+    private GatewayProcess(Path dataDir, Map<String, String> extraEnv) throws IOException {
+        this.dataDir = dataDir;
+        this.extraEnv = Map.copyOf(extraEnv);
+        this.dicomPort = TestEnvironment.freePort();
+        this.httpPort = TestEnvironment.freePort();
+        this.log = dataDir.resolveSibling(dataDir.getFileName() + "-gateway.log");
+    }
+
+    static GatewayProcess start(Path dataDir, Map<String, String> extraEnv) throws Exception {
+        GatewayProcess gateway = new GatewayProcess(dataDir, extraEnv);
+        gateway.restart();
+        return gateway;
+    }
+
+    /** Starts (again) on the same data directory and ports, and waits until it is ready. */
+    void restart() throws Exception {
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx1g", "-jar",
+                TestEnvironment.gatewayJar().toAbsolutePath().toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        Map<String, String> env = builder.environment();
+        env.put("NEUROGATE_DATA_DIR", dataDir.toString());
+        env.put("NEUROGATE_DICOM_PORT", Integer.toString(dicomPort));
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
+        env.put("NEUROGATE_ALLOWED_CALLING_AES", ALLOWED_AES);
+        env.put("NEUROGATE_SERIES_STABLE_SECONDS", "2");
+        env.put("NEUROGATE_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        env.putAll(extraEnv);
+        process = builder.start();
+        starts++;
+        waitUntilReady(Duration.ofSeconds(120));
+    }
+
+    int dicomPort() {
+        return dicomPort;
+    }
+
+    Path dataDir() {
+        return dataDir;
+    }
+
+    String log() throws IOException {
+        return Files.readString(log, StandardCharsets.UTF_8);
+    }
+
+    /** SIGKILL: no shutdown hook runs, nothing is flushed. */
+    void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    JsonNode api(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = get(path, true);
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("GET " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    HttpResponse<String> get(String path, boolean authenticated) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path))
+                .timeout(Duration.ofSeconds(30));
+        if (authenticated) {
+            request.header("Authorization", "Basic " + Base64.getEncoder()
+                    .encodeToString(("admin:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8)));
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The value of a Prometheus sample whose line starts with {@code name}, or 0 when absent. */
+    double metric(String name) throws IOException, InterruptedException {
+        for (String line : get("/q/metrics", false).body().split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return 0;
+    }
+
+    /** Polls the API until {@code condition} holds on {@code path}, returning the last answer. */
+    JsonNode awaitApi(String path, Predicate<JsonNode> condition, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                last = api(path);
+                if (condition.test(last)) {
+                    return last;
+                }
+            } catch (IllegalStateException | IOException notYet) {
+                // e.g. 404 before the first instance is recorded, or 500 while the database reconnects
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("condition not met on " + path + " within " + timeout + "; last answer: " + last);
+    }
+
+    private void waitUntilReady(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("gateway exited with " + process.exitValue() + "; log:\n" + log());
+            }
+            try {
+                if (get("/q/health/ready", false).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // HTTP port not open yet
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("gateway (start " + starts + ") not ready within " + timeout + "; log:\n" + log());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy(); // SIGTERM: Quarkus shuts down and stops its embedded PostgreSQL
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    static Map<String, String> env(String... keyValues) {
+        Map<String, String> map = new HashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            map.put(keyValues[i], keyValues[i + 1]);
+        }
+        return map;
+    }
+}

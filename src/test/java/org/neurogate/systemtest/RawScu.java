@@ -1,0 +1,160 @@
+package org.neurogate.systemtest;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.DicomInputStream;
+import com.pixelmed.dicom.TagFromName;
+import com.pixelmed.dicom.TransferSyntax;
+import com.pixelmed.network.CStoreRequestCommandMessage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A deliberately simple Storage SCU that sends whatever bytes a test gives it: the fault injector for
+ * inputs no well-behaved DCMTK tool would produce (random bytes, truncated or mislabelled data sets).
+ */
+final class RawScu implements AutoCloseable {
+
+    record Context(int id, String abstractSyntax, String transferSyntax) {
+    }
+
+    record Status(int code, String comment) {
+    }
+
+    private final Socket socket;
+    private final DataInputStream in;
+    private final DataOutputStream out;
+    /** Presentation context id to result (0 = acceptance) from the A-ASSOCIATE-AC. */
+    private final Map<Integer, Integer> results = new HashMap<>();
+    private int messageId;
+
+    private RawScu(Socket socket) throws IOException {
+        this.socket = socket;
+        this.socket.setSoTimeout(30_000);
+        this.in = new DataInputStream(socket.getInputStream());
+        this.out = new DataOutputStream(socket.getOutputStream());
+    }
+
+    /** Associates as {@code callingAe}; returns null-free RawScu or throws if rejected. */
+    static RawScu associate(int port, String callingAe, List<Context> contexts) throws IOException {
+        RawScu scu = new RawScu(new Socket("localhost", port));
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        DataOutputStream b = new DataOutputStream(body);
+        b.writeShort(1);
+        b.writeShort(0);
+        b.write(String.format("%-16s", "NEUROGATE").getBytes(StandardCharsets.US_ASCII));
+        b.write(String.format("%-16s", callingAe).getBytes(StandardCharsets.US_ASCII));
+        b.write(new byte[32]);
+        item(b, 0x10, "1.2.840.10008.3.1.1.1");
+        for (Context c : contexts) {
+            ByteArrayOutputStream pc = new ByteArrayOutputStream();
+            DataOutputStream p = new DataOutputStream(pc);
+            p.write(new byte[] {(byte) c.id(), 0, 0, 0});
+            item(p, 0x30, c.abstractSyntax());
+            item(p, 0x40, c.transferSyntax());
+            writeItem(b, 0x20, pc.toByteArray());
+        }
+        ByteArrayOutputStream user = new ByteArrayOutputStream();
+        DataOutputStream u = new DataOutputStream(user);
+        writeItem(u, 0x51, new byte[] {0, 0, 0x40, 0}); // 16384
+        item(u, 0x52, "1.2.3.4.5.6");
+        writeItem(b, 0x50, user.toByteArray());
+        scu.pdu(0x01, body.toByteArray());
+
+        int type = scu.in.readUnsignedByte();
+        scu.in.readUnsignedByte();
+        byte[] reply = new byte[scu.in.readInt()];
+        scu.in.readFully(reply);
+        if (type != 0x02) {
+            scu.socket.close();
+            throw new IOException("association not accepted: PDU type " + type);
+        }
+        int pos = 68;
+        while (pos < reply.length) {
+            int itemType = reply[pos] & 0xff;
+            int length = ((reply[pos + 2] & 0xff) << 8) | (reply[pos + 3] & 0xff);
+            if (itemType == 0x21) {
+                scu.results.put(reply[pos + 4] & 0xff, reply[pos + 6] & 0xff);
+            }
+            pos += 4 + length;
+        }
+        return scu;
+    }
+
+    int result(int contextId) {
+        return results.getOrDefault(contextId, -1);
+    }
+
+    /** Sends a C-STORE-RQ with {@code dataSet} as its data set and returns the response status. */
+    Status store(int contextId, String sopClassUid, String sopInstanceUid, byte[] dataSet) throws Exception {
+        byte[] command = new CStoreRequestCommandMessage(sopClassUid, sopInstanceUid, null, ++messageId).getBytes();
+        pdata(contextId, command, 0x03);
+        int offset = 0;
+        do {
+            int length = Math.min(16000, dataSet.length - offset);
+            boolean last = offset + length == dataSet.length;
+            pdata(contextId, java.util.Arrays.copyOfRange(dataSet, offset, offset + length), last ? 0x02 : 0x00);
+            offset += length;
+        } while (offset < dataSet.length);
+        int type = in.readUnsignedByte();
+        in.readUnsignedByte();
+        byte[] pdu = new byte[in.readInt()];
+        in.readFully(pdu);
+        if (type != 0x04) {
+            throw new IOException("expected P-DATA-TF with the response, got PDU type " + type);
+        }
+        byte[] commandBytes = java.util.Arrays.copyOfRange(pdu, 6, pdu.length);
+        AttributeList rsp = new AttributeList();
+        rsp.read(new DicomInputStream(new ByteArrayInputStream(commandBytes), TransferSyntax.ImplicitVRLittleEndian, false));
+        return new Status(Attribute.getSingleIntegerValueOrDefault(rsp, TagFromName.Status, -1),
+                Attribute.getSingleStringValueOrNull(rsp, TagFromName.ErrorComment));
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            pdu(0x05, new byte[4]);
+            in.readUnsignedByte(); // A-RELEASE-RP
+        } catch (IOException ignored) {
+            // the gateway may already have closed
+        }
+        socket.close();
+    }
+
+    private void pdata(int contextId, byte[] value, int header) throws IOException {
+        ByteArrayOutputStream pdv = new ByteArrayOutputStream();
+        DataOutputStream p = new DataOutputStream(pdv);
+        p.writeInt(value.length + 2);
+        p.writeByte(contextId);
+        p.writeByte(header);
+        p.write(value);
+        pdu(0x04, pdv.toByteArray());
+    }
+
+    private void pdu(int type, byte[] body) throws IOException {
+        out.writeByte(type);
+        out.writeByte(0);
+        out.writeInt(body.length);
+        out.write(body);
+        out.flush();
+    }
+
+    private static void item(DataOutputStream o, int type, String uid) throws IOException {
+        writeItem(o, type, uid.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static void writeItem(DataOutputStream o, int type, byte[] value) throws IOException {
+        o.writeByte(type);
+        o.writeByte(0);
+        o.writeShort(value.length);
+        o.write(value);
+    }
+}
