@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import javax.sql.DataSource;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -33,48 +34,92 @@ public class InstanceCatalog {
         this.dataSource = dataSource;
     }
 
-    /** Records an instance whose file is already durable; the commit is what makes a C-STORE success honest. */
-    @Transactional
-    public RecordOutcome record(ReceivedInstance instance) {
+    /** The step that makes the instance's file durable in its final place; runs inside the recording transaction. */
+    @FunctionalInterface
+    public interface FilePlacement {
+        void place() throws IOException;
+    }
+
+    /**
+     * Records an instance in one database transaction: a known SOP Instance UID is a duplicate and
+     * nothing happens; otherwise {@code placement} puts the file in place durably, the row is inserted
+     * and the series' stable timer restarts, and only then is the transaction committed. The commit is
+     * what makes a C-STORE success honest.
+     *
+     * <p>This is plain JDBC on a pooled connection rather than a JTA transaction: it is the hot path of
+     * ingest, and one local transaction needs none of the transaction manager's machinery.
+     *
+     * @throws IOException                 when {@code placement} fails; nothing is recorded
+     * @throws CatalogUnavailableException when the database fails; nothing is recorded
+     */
+    public RecordOutcome record(ReceivedInstance instance, FilePlacement placement) throws IOException {
         try (Connection c = dataSource.getConnection()) {
-            long seriesId = findSeriesId(c, instance.series().seriesInstanceUid())
-                    .orElseGet(() -> createSeries(c, instance));
-            int inserted;
-            try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO instance (sop_instance_uid, sop_class_uid, series_ref, instance_number,
-                                          transfer_syntax_uid, storage_path, size_bytes, calling_ae)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (sop_instance_uid) DO NOTHING""")) {
-                ps.setString(1, instance.sopInstanceUid());
-                ps.setString(2, instance.sopClassUid());
-                ps.setLong(3, seriesId);
-                ps.setObject(4, instance.instanceNumber(), Types.INTEGER);
-                ps.setString(5, instance.transferSyntaxUid());
-                ps.setString(6, instance.storagePath());
-                ps.setLong(7, instance.sizeBytes());
-                ps.setString(8, instance.callingAe());
-                inserted = ps.executeUpdate();
+            c.setAutoCommit(false);
+            try {
+                if (exists(c, instance.sopInstanceUid())) {
+                    c.rollback();
+                    return RecordOutcome.DUPLICATE;
+                }
+                placement.place();
+                int inserted = insertInstance(c, instance);
+                if (inserted == 0 && findSeriesId(c, instance.series().seriesInstanceUid()).isEmpty()) {
+                    createSeries(c, instance);
+                    inserted = insertInstance(c, instance);
+                }
+                c.commit();
+                // 0 here: a concurrent copy of the same instance committed first.
+                return inserted == 0 ? RecordOutcome.DUPLICATE : RecordOutcome.NEW;
+            } catch (SQLException | IOException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
             }
-            if (inserted == 0) {
-                return RecordOutcome.DUPLICATE;
-            }
-            // A late instance re-opens a completed series: its stable timer starts again.
-            try (PreparedStatement ps = c.prepareStatement("""
-                    UPDATE series SET instance_count = instance_count + 1, last_received_at = now(),
-                                      state = 'RECEIVING', completed_at = NULL
-                    WHERE id = ?""")) {
-                ps.setLong(1, seriesId);
-                ps.executeUpdate();
-            }
-            return RecordOutcome.NEW;
         } catch (SQLException e) {
             throw new CatalogUnavailableException("recording instance failed: " + e.getMessage(), e);
         }
     }
 
-    @Transactional
-    public boolean isRecorded(String sopInstanceUid) {
-        return storagePathOf(sopInstanceUid).isPresent();
+    /** Inserts the instance under its (existing) series and restarts the series' stable timer; 0 when nothing was inserted. */
+    private static int insertInstance(Connection c, ReceivedInstance instance) throws SQLException {
+        // A late instance re-opens a completed series: its stable timer starts again.
+        try (PreparedStatement ps = c.prepareStatement("""
+                WITH inserted AS (
+                    INSERT INTO instance (sop_instance_uid, sop_class_uid, series_ref, instance_number,
+                                          transfer_syntax_uid, storage_path, size_bytes, calling_ae)
+                    SELECT ?, ?, s.id, ?, ?, ?, ?, ? FROM series s WHERE s.series_instance_uid = ?
+                    ON CONFLICT (sop_instance_uid) DO NOTHING
+                    RETURNING series_ref)
+                UPDATE series SET instance_count = instance_count + 1, last_received_at = now(),
+                                  state = 'RECEIVING', completed_at = NULL
+                WHERE id IN (SELECT series_ref FROM inserted)""")) {
+            ps.setString(1, instance.sopInstanceUid());
+            ps.setString(2, instance.sopClassUid());
+            ps.setObject(3, instance.instanceNumber(), Types.INTEGER);
+            ps.setString(4, instance.transferSyntaxUid());
+            ps.setString(5, instance.storagePath());
+            ps.setLong(6, instance.sizeBytes());
+            ps.setString(7, instance.callingAe());
+            ps.setString(8, instance.series().seriesInstanceUid());
+            return ps.executeUpdate();
+        }
+    }
+
+    private static boolean exists(Connection c, String sopInstanceUid) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM instance WHERE sop_instance_uid = ?")) {
+            ps.setString(1, sopInstanceUid);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is broken; the pool discards it
+        }
     }
 
     /** Relative storage path of a recorded instance. */
@@ -154,51 +199,43 @@ public class InstanceCatalog {
                 .toList());
     }
 
-    private static Optional<Long> findSeriesId(Connection c, String seriesInstanceUid) {
+    private static Optional<Long> findSeriesId(Connection c, String seriesInstanceUid) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT id FROM series WHERE series_instance_uid = ?")) {
             ps.setString(1, seriesInstanceUid);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
             }
-        } catch (SQLException e) {
-            throw new CatalogUnavailableException("series lookup failed: " + e.getMessage(), e);
         }
     }
 
-    private static long createSeries(Connection c, ReceivedInstance in) {
+    private static void createSeries(Connection c, ReceivedInstance in) throws SQLException {
         ReceivedInstance.PatientAttributes p = in.patient();
         ReceivedInstance.StudyAttributes st = in.study();
         ReceivedInstance.SeriesAttributes se = in.series();
-        try {
-            update(c, """
-                    INSERT INTO patient (patient_key, patient_id, issuer, patient_name, birth_date, sex)
-                    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (patient_key) DO NOTHING""",
-                    p.patientKey(), p.patientId(), p.issuerOfPatientId(), p.patientName(), p.birthDate(), p.sex());
-            update(c, """
-                    INSERT INTO study (study_instance_uid, patient_ref, study_date, study_time, accession_number,
-                                       study_description)
-                    SELECT ?, id, ?, ?, ?, ? FROM patient WHERE patient_key = ?
-                    ON CONFLICT (study_instance_uid) DO NOTHING""",
-                    st.studyInstanceUid(), st.studyDate(), st.studyTime(), st.accessionNumber(),
-                    st.studyDescription(), p.patientKey());
-            try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO series (series_instance_uid, study_ref, modality, series_number, series_description,
-                                        sending_ae, state)
-                    SELECT ?, id, ?, ?, ?, ?, 'RECEIVING' FROM study WHERE study_instance_uid = ?
-                    ON CONFLICT (series_instance_uid) DO NOTHING""")) {
-                ps.setString(1, se.seriesInstanceUid());
-                ps.setString(2, se.modality());
-                ps.setObject(3, se.seriesNumber(), Types.INTEGER);
-                ps.setString(4, se.seriesDescription());
-                ps.setString(5, in.callingAe());
-                ps.setString(6, st.studyInstanceUid());
-                ps.executeUpdate();
-            }
-        } catch (SQLException e) {
-            throw new CatalogUnavailableException("creating series failed: " + e.getMessage(), e);
+        update(c, """
+                INSERT INTO patient (patient_key, patient_id, issuer, patient_name, birth_date, sex)
+                VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (patient_key) DO NOTHING""",
+                p.patientKey(), p.patientId(), p.issuerOfPatientId(), p.patientName(), p.birthDate(), p.sex());
+        update(c, """
+                INSERT INTO study (study_instance_uid, patient_ref, study_date, study_time, accession_number,
+                                   study_description)
+                SELECT ?, id, ?, ?, ?, ? FROM patient WHERE patient_key = ?
+                ON CONFLICT (study_instance_uid) DO NOTHING""",
+                st.studyInstanceUid(), st.studyDate(), st.studyTime(), st.accessionNumber(),
+                st.studyDescription(), p.patientKey());
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO series (series_instance_uid, study_ref, modality, series_number, series_description,
+                                    sending_ae, state)
+                SELECT ?, id, ?, ?, ?, ?, 'RECEIVING' FROM study WHERE study_instance_uid = ?
+                ON CONFLICT (series_instance_uid) DO NOTHING""")) {
+            ps.setString(1, se.seriesInstanceUid());
+            ps.setString(2, se.modality());
+            ps.setObject(3, se.seriesNumber(), Types.INTEGER);
+            ps.setString(4, se.seriesDescription());
+            ps.setString(5, in.callingAe());
+            ps.setString(6, st.studyInstanceUid());
+            ps.executeUpdate();
         }
-        return findSeriesId(c, se.seriesInstanceUid())
-                .orElseThrow(() -> new IllegalStateException("series row missing after insert"));
     }
 
     private static void update(Connection c, String sql, String... values) throws SQLException {

@@ -12,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,9 +27,9 @@ import org.neurogate.persistence.RecordOutcome;
  * Stores one C-STORE durably and records it; the returned status is what the SCP answers.
  *
  * <p>Order of steps, each of which must succeed before the next: stream the data set to
- * {@code spool/*.part} behind a Part 10 header, fsync it, parse and check it, rename it to
- * {@code instances/<study>/<series>/<sop>.dcm}, fsync the directory, commit the catalog row. Only then
- * is success returned. A crash anywhere before the commit leaves at most an unrecorded file, which the
+ * {@code spool/*.part} behind a Part 10 header, fsync it, parse and check it; then, inside one database
+ * transaction, check for a duplicate, rename the file to {@code instances/<study>/<series>/<sop>.dcm},
+ * fsync the directory, insert the row and commit. Only then is success returned. A crash anywhere before the commit leaves at most an unrecorded file, which the
  * sender (never told success) sends again.
  *
  * <p>Duplicates: the first recorded copy of a SOP Instance UID wins. A later copy is acknowledged with
@@ -45,6 +46,7 @@ public class InstanceStore {
     private final AtomicLong spoolSequence = new AtomicLong();
     private final Path instancesDir;
     private final Path spoolDir;
+    private FileStore fileStore;
 
     public InstanceStore(StorageConfig config, InstanceCatalog catalog, GatewayMetrics metrics) {
         this.config = config;
@@ -58,6 +60,7 @@ public class InstanceStore {
     void prepareDirectories(@Observes StartupEvent event) throws IOException {
         Files.createDirectories(instancesDir);
         Files.createDirectories(spoolDir);
+        fileStore = Files.getFileStore(spoolDir);
         int stale = 0;
         try (DirectoryStream<Path> parts = Files.newDirectoryStream(spoolDir, "*.part")) {
             for (Path part : parts) {
@@ -115,24 +118,25 @@ public class InstanceStore {
                 throw new StoreFailure(DimseStatus.OUT_OF_RESOURCES, "write to disk failed", e);
             }
             StoredObjectParser.ParsedObject parsed = StoredObjectParser.parse(spool.path(), request);
-            if (alreadyRecorded(parsed.sopInstanceUid())) {
+            Path target = instancesDir.resolve(parsed.study().studyInstanceUid())
+                    .resolve(parsed.series().seriesInstanceUid())
+                    .resolve(parsed.sopInstanceUid() + ".dcm");
+            ReceivedInstance instance = new ReceivedInstance(parsed.patient(), parsed.study(), parsed.series(),
+                    parsed.sopInstanceUid(), parsed.sopClassUid(), parsed.instanceNumber(), request.transferSyntaxUid(),
+                    instancesDir.getParent().relativize(target).toString(), spool.bytesWritten(),
+                    request.callingAeTitle());
+            RecordOutcome outcome = record(instance, () -> {
+                DurableFiles.createDirectories(instancesDir, target.getParent());
+                spool.close();
+                DurableFiles.moveDurably(spool.path(), target);
+            });
+            if (outcome == RecordOutcome.DUPLICATE) {
                 metrics.duplicateInstance();
                 LOG.infof("[%s] SOP Instance %s already stored; acknowledged without storing again",
                         request.association(), parsed.sopInstanceUid());
                 return DimseStatus.SUCCESS;
             }
-            Path target = instancesDir.resolve(parsed.study().studyInstanceUid())
-                    .resolve(parsed.series().seriesInstanceUid())
-                    .resolve(parsed.sopInstanceUid() + ".dcm");
-            try {
-                DurableFiles.createDirectories(instancesDir, target.getParent());
-                spool.close();
-                DurableFiles.moveDurably(spool.path(), target);
-                kept = true;
-            } catch (IOException e) {
-                throw new StoreFailure(DimseStatus.OUT_OF_RESOURCES, "cannot move instance into the store", e);
-            }
-            record(request, parsed, target, spool.bytesWritten());
+            kept = true;
             metrics.instanceStored(dataSetBytes);
             return DimseStatus.SUCCESS;
         } finally {
@@ -142,35 +146,22 @@ public class InstanceStore {
         }
     }
 
-    private boolean alreadyRecorded(String sopInstanceUid) throws StoreFailure {
-        try {
-            return catalog.isRecorded(sopInstanceUid);
-        } catch (RuntimeException e) {
-            throw new StoreFailure(DimseStatus.DATABASE_UNAVAILABLE, "database unavailable", e);
-        }
-    }
-
-    private void record(StoreRequest request, StoredObjectParser.ParsedObject parsed, Path file, long size)
+    private RecordOutcome record(ReceivedInstance instance, InstanceCatalog.FilePlacement placement)
             throws StoreFailure {
-        ReceivedInstance instance = new ReceivedInstance(parsed.patient(), parsed.study(), parsed.series(),
-                parsed.sopInstanceUid(), parsed.sopClassUid(), parsed.instanceNumber(), request.transferSyntaxUid(),
-                instancesDir.getParent().relativize(file).toString(), size, request.callingAeTitle());
-        RecordOutcome outcome;
         try {
-            outcome = catalog.record(instance);
+            return catalog.record(instance, placement);
+        } catch (IOException e) {
+            throw new StoreFailure(DimseStatus.OUT_OF_RESOURCES, "cannot move instance into the store", e);
         } catch (RuntimeException e) {
-            // The file stays: if the commit did happen after all, the row must find its file. An
-            // unrecorded file is harmless and is replaced when the sender retries.
+            // A file already moved stays: if the commit did happen after all, the row must find its
+            // file. An unrecorded file is harmless and is replaced when the sender retries.
             throw new StoreFailure(DimseStatus.DATABASE_UNAVAILABLE, "database unavailable, not recorded", e);
-        }
-        if (outcome == RecordOutcome.DUPLICATE) {
-            metrics.duplicateInstance();
         }
     }
 
     private long freeBytes() {
         try {
-            return Files.getFileStore(spoolDir).getUsableSpace();
+            return fileStore.getUsableSpace();
         } catch (IOException e) {
             return 0;
         }
