@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -22,16 +21,11 @@ class CrashRecoverySystemTest {
         List<Path> files = TestEnvironment.dicomFiles(TestEnvironment.sharedData("dicom-philips-adni-mprage-t1"));
         Path work = TestEnvironment.workDir("crash");
         try (GatewayProcess gateway = GatewayProcess.start(work.resolve("data"), Map.of())) {
-            Path storescuLog = work.resolve("storescu.log");
-            Process storescu = Dcmtk.start(Dcmtk.storescuCommand("STORESCU", gateway.dicomPort(), List.of(), files),
-                    storescuLog);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (gateway.metric("neurogate_instances_received_total") < 30 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            Dcmtk.Background storescu = Dcmtk.storescuInBackground("STORESCU", gateway.dicomPort(), files,
+                    work.resolve("storescu.log"));
+            gateway.awaitMetric("neurogate_instances_received_total", 30, Duration.ofSeconds(60));
             gateway.kill9();
-            assertTrue(storescu.waitFor(60, TimeUnit.SECONDS));
-            Dcmtk.Result sent = new Dcmtk.Result(storescu.exitValue(), Files.readString(storescuLog));
+            Dcmtk.Result sent = storescu.finish();
             long acknowledged = sent.successes();
             assertTrue(acknowledged >= 30 && acknowledged < files.size(),
                     "the kill must land mid-transfer; acknowledged " + acknowledged);

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.neurogate.phantoms.SyntheticMrSeries;
 
@@ -32,16 +31,11 @@ class DatabaseOutageSystemTest {
         try (GatewayProcess gateway = GatewayProcess.start(work.resolve("data"), GatewayProcess.env(
                 "QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://localhost:" + pgPort + "/postgres",
                 "QUARKUS_DATASOURCE_USERNAME", "postgres"))) {
-            Path storescuLog = work.resolve("storescu.log");
-            Process storescu = Dcmtk.start(Dcmtk.storescuCommand("STORESCU", gateway.dicomPort(), List.of(), files),
-                    storescuLog);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (gateway.metric("neurogate_instances_received_total") < 10 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            Dcmtk.Background storescu = Dcmtk.storescuInBackground("STORESCU", gateway.dicomPort(), files,
+                    work.resolve("storescu.log"));
+            gateway.awaitMetric("neurogate_instances_received_total", 10, Duration.ofSeconds(60));
             database.close();
-            assertTrue(storescu.waitFor(120, TimeUnit.SECONDS));
-            Dcmtk.Result sent = new Dcmtk.Result(storescu.exitValue(), Files.readString(storescuLog));
+            Dcmtk.Result sent = storescu.finish();
             assertTrue(sent.failures() > 0, "instances sent while the database was down must fail:\n" + sent.output());
             assertTrue(gateway.log().contains("refused with 0xA701"), "database failure status in the log");
 

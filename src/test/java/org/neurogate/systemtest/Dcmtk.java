@@ -58,6 +58,21 @@ final class Dcmtk {
         return command;
     }
 
+    /** A storescu running in the background while a test breaks something. */
+    record Background(Process process, Path log) {
+        Result finish() throws IOException, InterruptedException {
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("storescu did not finish; log " + log);
+            }
+            return new Result(process.exitValue(), java.nio.file.Files.readString(log));
+        }
+    }
+
+    static Background storescuInBackground(String callingAe, int port, List<Path> files, Path log) throws IOException {
+        return new Background(start(storescuCommand(callingAe, port, List.of(), files), log), log);
+    }
+
     static Result echoscu(String callingAe, String calledAe, int port) throws IOException, InterruptedException {
         return run(List.of("echoscu", "-v", "-aet", callingAe, "-aec", calledAe, "localhost", Integer.toString(port)));
     }

@@ -114,6 +114,17 @@ final class GatewayProcess implements AutoCloseable {
         return 0;
     }
 
+    /** Waits until the Prometheus sample {@code name} reaches {@code atLeast}. */
+    void awaitMetric(String name, double atLeast, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (metric(name) < atLeast) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(name + " did not reach " + atLeast + " within " + timeout);
+            }
+            Thread.sleep(10);
+        }
+    }
+
     /** Polls the API until {@code condition} holds on {@code path}, returning the last answer. */
     JsonNode awaitApi(String path, Predicate<JsonNode> condition, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
