@@ -1,0 +1,242 @@
+package org.neurogate.phantoms;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.neurogate.phantoms.anatomy.HeadAnatomy;
+import org.neurogate.phantoms.anatomy.Subject;
+import org.neurogate.phantoms.anatomy.Tissue;
+import org.neurogate.phantoms.dicom.EnhancedMrWriter;
+import org.neurogate.phantoms.dicom.MrImageWriter;
+import org.neurogate.phantoms.dicom.SeriesProtocol;
+import org.neurogate.phantoms.dicom.StudyIdentity;
+import org.neurogate.phantoms.geometry.ImageGrid;
+import org.neurogate.phantoms.geometry.Rotation;
+import org.neurogate.phantoms.geometry.Vec3;
+import org.neurogate.phantoms.nifti.Nifti1;
+
+/**
+ * Writes one phantom study: {@code dicom/} with a series per contrast, {@code truth/} with label maps
+ * and lesion masks on each series' own grid, and {@code truth.json}. Every truth volume is counted on
+ * the written label maps, not taken from the generator's parameters.
+ */
+public final class PhantomStudy {
+
+    private static final DateTimeFormatter DA = DateTimeFormatter.BASIC_ISO_DATE;
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private PhantomStudy() {
+    }
+
+    /** The series of a study, in writing order. */
+    static final SeriesRole[] ROLES = {SeriesRole.T1, SeriesRole.FLAIR, SeriesRole.DWI, SeriesRole.ADC};
+
+    public static Map<String, Object> write(Subject subject, AcquisitionOptions acquisition, Path out)
+            throws IOException {
+        HeadAnatomy anatomy = new HeadAnatomy(subject);
+        PhantomRenderer renderer = new PhantomRenderer(anatomy, acquisition.snr());
+        StudyIdentity identity = identity(subject);
+        Map<SeriesRole, RenderedSeries> rendered = new EnumMap<>(SeriesRole.class);
+        List<Map<String, Object>> seriesTruth = new ArrayList<>();
+        int number = 0;
+        for (SeriesRole role : ROLES) {
+            number++;
+            ImageGrid grid = grid(role, acquisition);
+            RenderedSeries series = renderer.render(role, grid);
+            rendered.put(role, series);
+            SeriesProtocol protocol = protocol(subject.seed(), role, number, acquisition.plane());
+            Path dir = out.resolve("dicom").resolve(String.format(Locale.ROOT, "%02d_%s", number, role.fileName));
+            java.util.function.Function<String, String> uids = label -> SyntheticMrSeries.uid(subject.seed(), label);
+            List<Path> files = acquisition.enhanced()
+                    ? EnhancedMrWriter.write(series, identity, protocol, uids, acquisition.transferSyntaxUid(), dir)
+                    : MrImageWriter.write(series, identity, protocol, uids, acquisition.transferSyntaxUid(), dir);
+            Nifti1.writeLabels(out.resolve("truth").resolve("labels_" + role.fileName + ".nii.gz"), grid, series.labels());
+            Nifti1.writeLabels(out.resolve("truth").resolve("lesion_mask_" + role.fileName + ".nii.gz"), grid,
+                    series.lesionMask());
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("role", role.name());
+            s.put("series_instance_uid", protocol.seriesInstanceUid());
+            s.put("series_number", number);
+            s.put("series_description", protocol.seriesDescription());
+            s.put("directory", out.relativize(dir).toString());
+            s.put("instances", files.size());
+            s.put("columns", grid.columns());
+            s.put("rows", grid.rows());
+            s.put("slices", grid.slices());
+            s.put("spacing_mm", new double[] {grid.columnSpacing(), grid.rowSpacing(), grid.sliceSpacing()});
+            s.put("b_values", series.bValues());
+            seriesTruth.add(s);
+        }
+        Map<String, Object> truth = truth(subject, acquisition, anatomy, identity, rendered, seriesTruth);
+        Files.createDirectories(out);
+        JSON.writeValue(out.resolve("truth.json").toFile(), truth);
+        return truth;
+    }
+
+    static Map<String, Object> truth(Subject subject, AcquisitionOptions acquisition, HeadAnatomy anatomy,
+                                     StudyIdentity identity, Map<SeriesRole, RenderedSeries> rendered,
+                                     List<Map<String, Object>> seriesTruth) {
+        RenderedSeries t1 = rendered.get(SeriesRole.T1);
+        double[] t1Ml = volumesMl(t1);
+        double icv = 0;
+        for (Tissue t : Tissue.ALL) {
+            if (t.intracranial()) {
+                icv += t1Ml[t.label];
+            }
+        }
+        RenderedSeries dwi = rendered.get(SeriesRole.DWI);
+        double voxelMl = dwi.grid().voxelVolumeMm3() / 1000;
+        long lesionVoxels = 0;
+        long coreVoxels = 0;
+        for (byte m : dwi.lesionMask()) {
+            if (m != 0) {
+                lesionVoxels++;
+            }
+            if (m == 1) {
+                coreVoxels++;
+            }
+        }
+        Vec3 normal = anatomy.midSagittalNormal();
+        Map<String, Object> truth = new LinkedHashMap<>();
+        truth.put("seed", subject.seed());
+        truth.put("age_years", round(ageYears(identity), 3));
+        truth.put("sex", subject.sex().name());
+        truth.put("diagnosis", subject.diagnosis().name());
+        truth.put("patient_age", identity.age());
+        truth.put("patient_birth_date", identity.birthDate());
+        truth.put("study_date", identity.studyDate());
+        truth.put("study_instance_uid", identity.studyInstanceUid());
+        truth.put("icv_ml", round(icv, 3));
+        truth.put("hippocampus_left_ml", round(t1Ml[Tissue.HIPPOCAMPUS_LEFT.label], 3));
+        truth.put("hippocampus_right_ml", round(t1Ml[Tissue.HIPPOCAMPUS_RIGHT.label], 3));
+        truth.put("grey_matter_ml", round(t1Ml[Tissue.GREY_MATTER.label] + t1Ml[Tissue.DEEP_GREY_MATTER.label], 3));
+        truth.put("white_matter_ml", round(t1Ml[Tissue.WHITE_MATTER.label]
+                + t1Ml[Tissue.WHITE_MATTER_HYPERINTENSITY.label], 3));
+        truth.put("csf_ml", round(t1Ml[Tissue.CSF.label] + t1Ml[Tissue.LATERAL_VENTRICLE.label]
+                + t1Ml[Tissue.THIRD_VENTRICLE.label], 3));
+        truth.put("ventricles_ml", round(t1Ml[Tissue.LATERAL_VENTRICLE.label] + t1Ml[Tissue.THIRD_VENTRICLE.label], 3));
+        truth.put("wmh_volume_ml", round(volumesMl(rendered.get(SeriesRole.FLAIR))[Tissue.WHITE_MATTER_HYPERINTENSITY.label], 3));
+        truth.put("wmh_count", anatomy.whiteMatterHyperintensityCount());
+        truth.put("lesion_count", anatomy.lesionCount());
+        truth.put("lesion_volume_ml", round(lesionVoxels * voxelMl, 3));
+        truth.put("lesion_core_volume_ml", round(coreVoxels * voxelMl, 3));
+        truth.put("lesion_core_adc_threshold", PhantomRenderer.CORE_THRESHOLD_ADC);
+        truth.put("midline_shift_mm", round(Math.abs(anatomy.septumDisplacementMm()), 3));
+        truth.put("midline_shift_direction", anatomy.septumDisplacementMm() == 0 ? "none"
+                : anatomy.septumDisplacementMm() > 0 ? "left" : "right");
+        truth.put("third_ventricle_shift_mm", round(Math.abs(anatomy.thirdVentricleDisplacementMm()), 3));
+        truth.put("msp_yaw_deg", subject.yawDeg());
+        truth.put("msp_roll_deg", subject.rollDeg());
+        truth.put("msp_normal_lps", new double[] {round(normal.x(), 6), round(normal.y(), 6), round(normal.z(), 6)});
+        truth.put("msp_offset_mm", round(anatomy.midSagittalOffsetMm(), 4));
+        truth.put("head_pitch_deg", subject.pitchDeg());
+        truth.put("head_translation_mm", subject.translation().toArray());
+        truth.put("acquisition", Map.of("t1_plane", acquisition.plane().name(), "oblique_deg", acquisition.obliqueDeg(),
+                "enhanced", acquisition.enhanced(), "transfer_syntax_uid", acquisition.transferSyntaxUid(),
+                "snr", acquisition.snr()));
+        truth.put("series", seriesTruth);
+        Map<String, Object> labels = new LinkedHashMap<>();
+        for (Tissue t : Tissue.ALL) {
+            labels.put(Integer.toString(t.label), t.name().toLowerCase(Locale.ROOT));
+        }
+        truth.put("label_table", labels);
+        truth.put("lesion_mask_table", Map.of("0", "no lesion", "1", "lesion core (ADC < 620)",
+                "2", "lesion outside the core (penumbra-like, ADC 620-800)"));
+        return truth;
+    }
+
+    /** Label volumes in mL, indexed by label value. */
+    static double[] volumesMl(RenderedSeries series) {
+        long[] counts = new long[Tissue.ALL.length];
+        for (byte label : series.labels()) {
+            counts[label]++;
+        }
+        double[] ml = new double[counts.length];
+        for (int i = 0; i < counts.length; i++) {
+            ml[i] = counts[i] * series.grid().voxelVolumeMm3() / 1000;
+        }
+        return ml;
+    }
+
+    /** Grid of each series, centred on the scanner isocentre (the patient origin). */
+    static ImageGrid grid(SeriesRole role, AcquisitionOptions acquisition) {
+        Rotation tilt = Rotation.aboutX(acquisition.obliqueDeg()).then(Rotation.aboutY(acquisition.obliqueDeg() / 2));
+        AcquisitionOptions.Plane plane = role == SeriesRole.T1 ? acquisition.plane() : AcquisitionOptions.Plane.AXIAL;
+        Vec3 row;
+        Vec3 column;
+        switch (plane) {
+            case SAGITTAL -> {
+                row = new Vec3(0, 1, 0);
+                column = new Vec3(0, 0, -1);
+            }
+            case CORONAL -> {
+                row = new Vec3(1, 0, 0);
+                column = new Vec3(0, 0, -1);
+            }
+            default -> {
+                row = new Vec3(1, 0, 0);
+                column = new Vec3(0, 1, 0);
+            }
+        }
+        row = tilt.apply(row);
+        column = tilt.apply(column);
+        return switch (role) {
+            case T1 -> ImageGrid.centred(256, 256, plane == AcquisitionOptions.Plane.CORONAL ? 216 : 176,
+                    1, 1, 1, 1, row, column, Vec3.ZERO);
+            case FLAIR -> ImageGrid.centred(256, 256, 32, 0.9, 0.9, 5, 5, row, column, Vec3.ZERO);
+            case DWI, ADC -> ImageGrid.centred(128, 128, 40, 1.8, 1.8, 4, 4, row, column, Vec3.ZERO);
+        };
+    }
+
+    static SeriesProtocol protocol(long seed, SeriesRole role, int number, AcquisitionOptions.Plane plane) {
+        String uid = SyntheticMrSeries.uid(seed, "series-" + role.fileName);
+        String planeName = plane.name().substring(0, 3).toLowerCase(Locale.ROOT);
+        return switch (role) {
+            case T1 -> new SeriesProtocol(uid, number, "T1 MPRAGE 3D " + planeName, "ORIGINAL\\PRIMARY\\M\\ND",
+                    "GR\\IR", "SK\\SP\\MP", "3D", 2300, 2.98, 900.0, 9, "tfl3d1");
+            case FLAIR -> new SeriesProtocol(uid, number, "FLAIR ax", "ORIGINAL\\PRIMARY\\M\\ND",
+                    "SE\\IR", "SK\\SP\\MP", "2D", 9000, 81, 2500.0, 150, "tir2d1");
+            case DWI -> new SeriesProtocol(uid, number, "DWI ax b0 b1000 TRACEW",
+                    "ORIGINAL\\PRIMARY\\DIFFUSION\\TRACEW", "EP", "SK\\SP", "2D", 5000, 89, null, 90, "ep_b0_1000t");
+            case ADC -> new SeriesProtocol(uid, number, "DWI ax ADC", "DERIVED\\PRIMARY\\DIFFUSION\\ADC",
+                    "EP", "SK\\SP", "2D", 5000, 89, null, 90, "ep_b0_1000t");
+        };
+    }
+
+    /** Synthetic demographics: the birth date is chosen so that PatientAge and the truth agree. */
+    static StudyIdentity identity(Subject subject) {
+        long seed = subject.seed();
+        LocalDate studyDate = LocalDate.of(2020, 1, 1).plusDays(Math.floorMod(seed * 7919, 2190));
+        int wholeYears = (int) Math.floor(subject.ageYears());
+        long extraDays = Math.round((subject.ageYears() - wholeYears) * 365.2425);
+        LocalDate birth = studyDate.minusYears(wholeYears).minusDays(Math.min(extraDays, 364));
+        return new StudyIdentity("PHANTOM^SUBJECT" + seed, "NGPH" + seed, birth.format(DA),
+                subject.sex().name(), String.format(Locale.ROOT, "%03dY", ChronoUnit.YEARS.between(birth, studyDate)),
+                SyntheticMrSeries.uid(seed, "study"), studyDate.format(DA), "101500",
+                "NGA" + Math.floorMod(seed, 1_000_000), SyntheticMrSeries.uid(seed, "frame-of-reference"));
+    }
+
+    private static double ageYears(StudyIdentity identity) {
+        LocalDate birth = LocalDate.parse(identity.birthDate(), DA);
+        LocalDate study = LocalDate.parse(identity.studyDate(), DA);
+        long years = ChronoUnit.YEARS.between(birth, study);
+        LocalDate anniversary = birth.plusYears(years);
+        return years + ChronoUnit.DAYS.between(anniversary, study) / 365.2425;
+    }
+
+    private static double round(double v, int decimals) {
+        double f = Math.pow(10, decimals);
+        return Math.round(v * f) / f;
+    }
+}
