@@ -123,30 +123,27 @@ public final class HeadAnatomy {
 
     /**
      * A middle-cerebral-artery-territory-like lesion: two or three overlapping ellipsoids in the lateral
-     * hemisphere, scaled to about {@code volumeMm3}. Part of it may be penumbra-like: the core is the same
-     * union shrunk by 60-100 %.
+     * hemisphere, their union scaled to {@code volumeMm3} (less what falls outside the parenchyma).
+     * Part of it may be penumbra-like: the core is the same union shrunk to 60-90 % (in 30 % of
+     * lesions the whole lesion is core).
      */
     private Lesion lesion(SplittableRandom random, double volumeMm3) {
         int side = random.nextBoolean() ? 1 : -1;
-        Vec3 centre = new Vec3(side * (30 + random.nextDouble() * 10), -20 + random.nextDouble() * 40,
-                2 + random.nextDouble() * 24);
+        Vec3 centre = new Vec3(side * icv.a * (0.42 + random.nextDouble() * 0.12), icv.b * (random.nextDouble() - 0.5) * 0.45,
+                icv.c * (0.05 + random.nextDouble() * 0.35));
         int n = 2 + random.nextInt(2);
         List<Ellipsoid> unit = new ArrayList<>();
-        double unitVolume = 0;
         for (int i = 0; i < n; i++) {
-            Vec3 offset = new Vec3((random.nextDouble() - 0.5) * 4, (random.nextDouble() - 0.5) * 10,
-                    (random.nextDouble() - 0.5) * 8);
-            Ellipsoid e = new Ellipsoid(centre.plus(offset), 0.6 + random.nextDouble() * 0.3,
-                    1.0 + random.nextDouble() * 0.5, 0.8 + random.nextDouble() * 0.4, Rotation.aboutZ(random.nextDouble() * 40 - 20));
-            unit.add(e);
-            unitVolume += e.volumeMm3();
+            Vec3 offset = new Vec3((random.nextDouble() - 0.5) * 0.5, (random.nextDouble() - 0.5) * 1.2,
+                    (random.nextDouble() - 0.5) * 0.9);
+            unit.add(new Ellipsoid(offset, 0.6 + random.nextDouble() * 0.3, 1.0 + random.nextDouble() * 0.5,
+                    0.8 + random.nextDouble() * 0.4, Rotation.aboutZ(random.nextDouble() * 40 - 20)));
         }
-        // The parts overlap, so the union is smaller than the sum: 0.75 is the typical overlap of these layouts.
-        double factor = Math.cbrt(volumeMm3 / (unitVolume * 0.75));
+        double factor = Math.cbrt(volumeMm3 / unionVolume(unit, random.split()));
         List<Ellipsoid> parts = new ArrayList<>();
         for (Ellipsoid e : unit) {
-            Vec3 c = centre.plus(e.centre.minus(centre).times(factor));
-            parts.add(new Ellipsoid(c, e.a * factor, e.b * factor, e.c * factor, e.rotation()));
+            parts.add(new Ellipsoid(centre.plus(e.centre.times(factor)), e.a * factor, e.b * factor, e.c * factor,
+                    e.rotation()));
         }
         double coreShrink = random.nextDouble() < 0.3 ? 1.0 : 0.6 + random.nextDouble() * 0.3;
         List<Ellipsoid> core = new ArrayList<>();
@@ -154,6 +151,28 @@ public final class HeadAnatomy {
             core.add(e.scaled(coreShrink));
         }
         return new Lesion(parts, core, side);
+    }
+
+    /** Volume of a union of ellipsoids by Monte Carlo over their bounding box (20,000 seeded samples). */
+    private static double unionVolume(List<Ellipsoid> parts, SplittableRandom random) {
+        double reach = 0;
+        for (Ellipsoid e : parts) {
+            reach = Math.max(reach, e.centre.norm() + Math.max(e.a, Math.max(e.b, e.c)));
+        }
+        int inside = 0;
+        int samples = 20_000;
+        for (int i = 0; i < samples; i++) {
+            double x = (random.nextDouble() * 2 - 1) * reach;
+            double y = (random.nextDouble() * 2 - 1) * reach;
+            double z = (random.nextDouble() * 2 - 1) * reach;
+            for (Ellipsoid e : parts) {
+                if (e.signedDistance(x, y, z) <= 0) {
+                    inside++;
+                    break;
+                }
+            }
+        }
+        return Math.pow(2 * reach, 3) * inside / samples;
     }
 
     public Subject subject() {

@@ -9,10 +9,10 @@ import org.neurogate.phantoms.geometry.Vec3;
  */
 final class MidlineShift {
 
-    private static final double SIGMA_X = 22;
+    private static final double SIGMA_X = 20;
     private static final double SIGMA_Y = 32;
-    private static final double SIGMA_Z = 26;
-    private static final Vec3 CENTRE = new Vec3(0, 2, 5);
+    private static final double SIGMA_Z = 16;
+    private static final Vec3 CENTRE = new Vec3(0, 2, 6);
 
     private final double amplitude;
     private final Ellipsoid icv;
@@ -62,6 +62,9 @@ final class MidlineShift {
         double ry = y / icv.b;
         double rz = z / icv.c;
         double taper = 1 - (rx * rx + ry * ry + rz * rz);
-        return taper <= 0 ? 0 : gauss * taper;
+        // Mass effect is supratentorial: it fades out below the third ventricle, sparing the medial
+        // temporal lobes (a displacement field's divergence is what would change their volume).
+        double supratentorial = 1 / (1 + Math.exp(-(z + 6) / 3));
+        return taper <= 0 ? 0 : gauss * taper * supratentorial;
     }
 }
