@@ -22,7 +22,7 @@ import org.neurogate.phantoms.geometry.Vec3;
  *       2014;9:e114478: -0.83 %/year global GM loss at 65-82), modelled as cortical thinning.</li>
  *   <li>Lateral and third ventricles: +2.5 %/year volume from 40, compounding (ventricular enlargement
  *       of roughly 2-4 %/year in healthy older adults, e.g. Nestor et al., Brain 2008;131:2443-2454).</li>
- *   <li>Sulcal CSF widens by 0.03 mm/year from 40, following the same grey-matter loss.</li>
+ *   <li>Sulcal CSF widens by 0.05 mm/year from 40, following the same grey-matter loss.</li>
  * </ul>
  */
 public final class HeadAnatomy {
@@ -65,9 +65,11 @@ public final class HeadAnatomy {
         double age = subject.ageYears();
         double yearsOver40 = Math.max(0, age - 40);
         double yearsOver65 = Math.max(0, age - 65);
-        csfThickness = 1.5 + 0.03 * yearsOver40;
+        csfThickness = 2.5 + 0.05 * yearsOver40;
         double greyMatterLoss = Math.pow(1 - 0.005, yearsOver40) * Math.pow(1 - 0.0033, yearsOver65);
-        greyMatterThickness = 3.0 * greyMatterLoss * (subject.diagnosis() == Subject.Diagnosis.MCI ? 0.97 : 1.0);
+        // The folded cortex, unfolded onto a smooth head, is a mantle about 16 mm deep: that gives grey
+        // matter about half and white matter about 40 % of a young adult's intracranial volume.
+        greyMatterThickness = 16.0 * greyMatterLoss * (subject.diagnosis() == Subject.Diagnosis.MCI ? 0.97 : 1.0);
         fissureHalfWidth = 0.8 + 0.02 * yearsOver40;
         double ventricleScale = Math.cbrt(Math.pow(1.025, yearsOver40)) * jitter(random, 0.05);
         hippocampalVolumeFactor = Math.pow(1 - 0.0085, Math.max(0, age - 50))
@@ -96,11 +98,11 @@ public final class HeadAnatomy {
         }
         structures.add(new Structure(Tissue.THIRD_VENTRICLE, new Ellipsoid(THIRD_VENTRICLE_CENTRE.times(scale),
                 1.4 * ventricleScale, 11 * scale, 7 * scale, Rotation.IDENTITY), false));
-        addPair(Tissue.LATERAL_VENTRICLE, new Ellipsoid(new Vec3(5.5 * ventricleScale, -2 * scale, 14 * scale),
-                4.5 * ventricleScale, 24 * scale * Math.sqrt(ventricleScale), 8.5 * ventricleScale, Rotation.aboutZ(-6)),
+        addPair(Tissue.LATERAL_VENTRICLE, new Ellipsoid(new Vec3(6.5 * ventricleScale, -2 * scale, 14 * scale),
+                5.5 * ventricleScale, 28 * scale * Math.sqrt(ventricleScale), 10 * ventricleScale, Rotation.aboutZ(-6)),
                 false);
-        addPair(Tissue.LATERAL_VENTRICLE, new Ellipsoid(new Vec3(13 * scale, 26 * scale, 8 * scale),
-                3.5 * ventricleScale, 12 * scale, 5 * ventricleScale, Rotation.aboutZ(20)), false);
+        addPair(Tissue.LATERAL_VENTRICLE, new Ellipsoid(new Vec3(14 * scale, 28 * scale, 8 * scale),
+                4.5 * ventricleScale, 13 * scale, 6 * ventricleScale, Rotation.aboutZ(20)), false);
 
         for (int i = 0; i < subject.lesionCount(); i++) {
             double target = subject.lesionVolumeMl() * 1000 / subject.lesionCount()
@@ -304,9 +306,12 @@ public final class HeadAnatomy {
     private static final Tissue[] PARENCHYMA_POOL = {Tissue.GREY_MATTER, Tissue.WHITE_MATTER, Tissue.DEEP_GREY_MATTER,
         Tissue.HIPPOCAMPUS_LEFT, Tissue.HIPPOCAMPUS_RIGHT, Tissue.WHITE_MATTER_HYPERINTENSITY};
 
-    /** Gyral folding: the cortex is 0.5 to 1.5 times its mean thickness, symmetric in x. */
+    /**
+     * Gyral folding: white-matter fingers reach into the mantle, which is 0.5 to 1.5 times its mean
+     * depth on a roughly 2 cm pattern, symmetric in x.
+     */
     private static double folding(double x, double y, double z) {
-        return 1 + 0.5 * Math.cos(0.21 * x) * Math.sin(0.19 * y + 0.7) * Math.sin(0.23 * z + 0.3);
+        return 1 + 0.5 * Math.cos(0.31 * x) * Math.sin(0.29 * y + 0.7) * Math.sin(0.33 * z + 0.3);
     }
 
     /** Partial-volume share of a point at signed distance {@code d} from a boundary blurred over {@code width}. */
