@@ -19,6 +19,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.neurogate.phantoms.AcquisitionOptions;
+import org.neurogate.phantoms.PhantomStudy;
+import org.neurogate.phantoms.anatomy.Subject;
+import org.neurogate.phantoms.geometry.Vec3;
 
 /** The packaged gateway receiving real scanner data from DCMTK peers. */
 class ReceiveSystemTest {
@@ -111,6 +115,46 @@ class ReceiveSystemTest {
                 "localhost", Integer.toString(port)));
         files.forEach(f -> command.add(f.toString()));
         return command;
+    }
+
+    @Test
+    void phantomStudiesArriveWithEverySeries() throws Exception {
+        Path work = TestEnvironment.workDir("phantom-push");
+        for (boolean enhanced : new boolean[] {false, true}) {
+            Path study = work.resolve(enhanced ? "enhanced" : "classic");
+            Map<String, Object> truth = PhantomStudy.write(
+                    new Subject(enhanced ? 802 : 801, 67, Subject.Sex.F, Subject.Diagnosis.CN, 6, -4, 0, Vec3.ZERO, 4, 1, 12),
+                    new AcquisitionOptions(AcquisitionOptions.Plane.AXIAL, 5, enhanced,
+                            AcquisitionOptions.EXPLICIT_LITTLE_ENDIAN, 30), study);
+            List<Path> files = TestEnvironment.dicomFiles(study.resolve("dicom"));
+            Dcmtk.Result sent = Dcmtk.storescu("STORESCU", gateway.dicomPort(), List.of(), files);
+            assertEquals(0, sent.exitCode(), sent.output());
+            assertEquals(files.size(), sent.successes());
+            JsonNode received = gateway.awaitApi("/api/studies/" + truth.get("study_instance_uid"),
+                    s -> s.path("series").size() == 4 && allComplete(s), Duration.ofSeconds(30));
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> series = (List<Map<String, Object>>) truth.get("series");
+            for (Map<String, Object> expected : series) {
+                JsonNode match = null;
+                for (JsonNode s : received.path("series")) {
+                    if (s.path("seriesInstanceUid").asText().equals(expected.get("series_instance_uid"))) {
+                        match = s;
+                    }
+                }
+                assertTrue(match != null, "series " + expected.get("role") + " arrived");
+                assertEquals(((Number) expected.get("instances")).intValue(), match.path("instanceCount").asInt());
+                assertEquals("MR", match.path("modality").asText());
+            }
+        }
+    }
+
+    private static boolean allComplete(JsonNode study) {
+        for (JsonNode s : study.path("series")) {
+            if (!"COMPLETE".equals(s.path("state").asText())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Test

@@ -55,6 +55,10 @@ public final class PhantomCli {
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         try {
+            if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+                out.println(USAGE);
+                return 0;
+            }
             Map<String, String> options = parse(args);
             Path dir = Path.of(require(options, "--out"));
             long seed = parseLong(options, "--seed", 1);

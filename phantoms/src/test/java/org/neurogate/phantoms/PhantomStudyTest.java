@@ -148,6 +148,10 @@ class PhantomStudyTest {
         List<String> csv = Files.readAllLines(cohort.resolve("cohort.csv"));
         assertEquals(3, csv.size());
         assertTrue(csv.get(0).startsWith("subject,seed,age_years,sex,diagnosis,icv_ml"));
+        for (String row : csv.subList(1, csv.size())) {
+            double icv = Double.parseDouble(row.split(",")[5]);
+            assertTrue(icv > 1200 && icv < 1700, "cohort ICV " + icv);
+        }
 
         assertEquals(2, cli("--out", dir.resolve("x").toString(), "--frobnicate"));
         assertEquals(2, cli("--out", dir.resolve("x").toString(), "--age", "abc"));
