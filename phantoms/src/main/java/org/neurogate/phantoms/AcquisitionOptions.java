@@ -8,9 +8,11 @@ package org.neurogate.phantoms;
  * @param enhanced         write Enhanced MR multi-frame objects instead of one file per slice
  * @param transferSyntaxUid transfer syntax of the written files
  * @param snr              signal-to-noise ratio of white matter (Rician noise)
+ * @param sliceThicknessMm thickness of the 2D series (FLAIR, DWI, ADC); 0 keeps their defaults (5 and 4 mm)
+ * @param sliceGapMm       gap between 2D slices: spacing is thickness plus gap
  */
 public record AcquisitionOptions(Plane plane, double obliqueDeg, boolean enhanced, String transferSyntaxUid,
-                                 double snr) {
+                                 double snr, double sliceThicknessMm, double sliceGapMm) {
 
     public enum Plane { SAGITTAL, AXIAL, CORONAL }
 
@@ -26,6 +28,16 @@ public record AcquisitionOptions(Plane plane, double obliqueDeg, boolean enhance
         if (!(snr > 0 && snr <= 1000)) {
             throw new IllegalArgumentException("SNR must be in (0, 1000], was " + snr);
         }
+        if (sliceThicknessMm < 0 || sliceThicknessMm > 10 || (sliceThicknessMm > 0 && sliceThicknessMm < 1)) {
+            throw new IllegalArgumentException("slice thickness must be 1..10 mm, was " + sliceThicknessMm);
+        }
+        if (sliceGapMm < 0 || sliceGapMm > 10) {
+            throw new IllegalArgumentException("slice gap must be 0..10 mm, was " + sliceGapMm);
+        }
+    }
+
+    public AcquisitionOptions(Plane plane, double obliqueDeg, boolean enhanced, String transferSyntaxUid, double snr) {
+        this(plane, obliqueDeg, enhanced, transferSyntaxUid, snr, 0, 0);
     }
 
     public static AcquisitionOptions defaults() {

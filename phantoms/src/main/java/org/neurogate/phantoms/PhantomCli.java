@@ -20,8 +20,9 @@ public final class PhantomCli {
     static final String USAGE = """
             usage: ./neurogate phantom --out DIR [--seed N] [--age Y] [--sex F|M] [--diagnosis CN|MCI]
                                        [--lesions N] [--lesion-volume-ml V] [--midline-shift-mm S]
-                                       [--yaw-deg A] [--roll-deg B] [--pitch-deg C]
+                                       [--yaw-deg A] [--roll-deg B] [--pitch-deg C] [--translation-mm X,Y,Z]
                                        [--plane sagittal|axial|coronal] [--oblique-deg D] [--enhanced]
+                                       [--slice-thickness-mm T] [--slice-gap-mm G]
                                        [--transfer-syntax explicit|implicit|big-endian|deflate] [--snr X]
                    ./neurogate phantom --cohort N --out DIR [--seed N]
                    ./neurogate phantom --from-nifti VOLUME.nii.gz --out DIR [--role t1|flair|dwi|adc]
@@ -30,14 +31,17 @@ public final class PhantomCli {
     private static final Set<String> FLAGS = Set.of("--enhanced");
     private static final Set<String> OPTIONS = Set.of("--out", "--seed", "--age", "--sex", "--diagnosis", "--lesions",
             "--lesion-volume-ml", "--midline-shift-mm", "--yaw-deg", "--roll-deg", "--pitch-deg", "--plane",
-            "--oblique-deg", "--transfer-syntax", "--snr", "--cohort", "--from-nifti", "--role", "--lesion-mask");
+            "--oblique-deg", "--transfer-syntax", "--snr", "--cohort", "--from-nifti", "--role", "--lesion-mask",
+            "--translation-mm", "--slice-thickness-mm", "--slice-gap-mm");
     private static final Set<String> SUBJECT_OPTIONS = Set.of("--age", "--sex", "--diagnosis", "--lesions",
             "--lesion-volume-ml", "--midline-shift-mm", "--yaw-deg", "--roll-deg", "--pitch-deg", "--plane",
-            "--oblique-deg", "--enhanced", "--transfer-syntax", "--snr");
+            "--oblique-deg", "--enhanced", "--transfer-syntax", "--snr", "--translation-mm", "--slice-thickness-mm",
+            "--slice-gap-mm");
 
     /** Options that shape the synthetic anatomy; they contradict --from-nifti, which brings its own. */
     private static final Set<String> ANATOMY_OPTIONS = Set.of("--diagnosis", "--lesions", "--lesion-volume-ml",
-            "--midline-shift-mm", "--yaw-deg", "--roll-deg", "--pitch-deg", "--plane", "--oblique-deg");
+            "--midline-shift-mm", "--yaw-deg", "--roll-deg", "--pitch-deg", "--plane", "--oblique-deg",
+            "--translation-mm");
 
     /** A problem with the command line, reported without a stack trace. */
     static final class UsageException extends Exception {
@@ -155,7 +159,7 @@ public final class PhantomCli {
         }
         return new Subject(seed, parseDouble(o, "--age", 65), choice(o, "--sex", "M", Subject.Sex.class),
                 choice(o, "--diagnosis", "CN", Subject.Diagnosis.class), parseDouble(o, "--yaw-deg", 0),
-                parseDouble(o, "--roll-deg", 0), parseDouble(o, "--pitch-deg", 0), Vec3.ZERO,
+                parseDouble(o, "--roll-deg", 0), parseDouble(o, "--pitch-deg", 0), translation(o),
                 parseDouble(o, "--midline-shift-mm", 0), lesions, lesionVolume);
     }
 
@@ -168,7 +172,28 @@ public final class PhantomCli {
             default -> throw new UsageException("--transfer-syntax must be explicit, implicit, big-endian or deflate");
         };
         return new AcquisitionOptions(choice(o, "--plane", "sagittal", AcquisitionOptions.Plane.class),
-                parseDouble(o, "--oblique-deg", 0), o.containsKey("--enhanced"), syntax, parseDouble(o, "--snr", 30));
+                parseDouble(o, "--oblique-deg", 0), o.containsKey("--enhanced"), syntax, parseDouble(o, "--snr", 30),
+                parseDouble(o, "--slice-thickness-mm", 0), parseDouble(o, "--slice-gap-mm", 0));
+    }
+
+    private static Vec3 translation(Map<String, String> o) throws UsageException {
+        String value = o.get("--translation-mm");
+        if (value == null) {
+            return Vec3.ZERO;
+        }
+        String[] parts = value.split(",");
+        try {
+            if (parts.length != 3) {
+                throw new NumberFormatException();
+            }
+            Vec3 t = new Vec3(Double.parseDouble(parts[0]), Double.parseDouble(parts[1]), Double.parseDouble(parts[2]));
+            if (t.norm() > 40) {
+                throw new UsageException("--translation-mm must stay within 40 mm of the isocentre");
+            }
+            return t;
+        } catch (NumberFormatException e) {
+            throw new UsageException("--translation-mm must be three numbers X,Y,Z in mm, was " + value);
+        }
     }
 
     private static <E extends Enum<E>> E choice(Map<String, String> o, String name, String fallback, Class<E> type)

@@ -42,8 +42,10 @@ public final class PhantomCohort {
                         new Vec3(r.nextDouble(-5, 5), r.nextDouble(-5, 5), r.nextDouble(-5, 5)), shift,
                         lesion ? 1 + r.nextInt(2) : 0, lesion ? 3 + r.nextDouble() * 25 : 0);
                 AcquisitionOptions.Plane plane = AcquisitionOptions.Plane.values()[i % 3];
+                boolean thinSlices = i % 5 == 3;
                 AcquisitionOptions acquisition = new AcquisitionOptions(plane, r.nextDouble(0, 8), false,
-                        AcquisitionOptions.EXPLICIT_LITTLE_ENDIAN, 25 + r.nextDouble() * 15);
+                        AcquisitionOptions.EXPLICIT_LITTLE_ENDIAN, 25 + r.nextDouble() * 15, thinSlices ? 3 : 0,
+                        thinSlices ? 1 : 0);
                 Map<String, Object> truth = PhantomStudy.write(subject, acquisition, dir.resolve(name));
                 StringBuilder line = new StringBuilder(name);
                 for (int c = 1; c < COLUMNS.length; c++) {

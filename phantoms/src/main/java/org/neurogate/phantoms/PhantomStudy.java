@@ -142,9 +142,14 @@ public final class PhantomStudy {
         truth.put("msp_offset_mm", round(anatomy.midSagittalOffsetMm(), 4));
         truth.put("head_pitch_deg", subject.pitchDeg());
         truth.put("head_translation_mm", subject.translation().toArray());
-        truth.put("acquisition", Map.of("t1_plane", acquisition.plane().name(), "oblique_deg", acquisition.obliqueDeg(),
-                "enhanced", acquisition.enhanced(), "transfer_syntax_uid", acquisition.transferSyntaxUid(),
-                "snr", acquisition.snr()));
+        Map<String, Object> acquired = new LinkedHashMap<>();
+        acquired.put("t1_plane", acquisition.plane().name());
+        acquired.put("oblique_deg", acquisition.obliqueDeg());
+        acquired.put("enhanced", acquisition.enhanced());
+        acquired.put("transfer_syntax_uid", acquisition.transferSyntaxUid());
+        acquired.put("snr", acquisition.snr());
+        acquired.put("slice_gap_mm", acquisition.sliceGapMm());
+        truth.put("acquisition", acquired);
         truth.put("series", seriesTruth);
         Map<String, Object> labels = new LinkedHashMap<>();
         for (Tissue t : Tissue.ALL) {
@@ -194,9 +199,18 @@ public final class PhantomStudy {
         return switch (role) {
             case T1 -> ImageGrid.centred(256, 256, plane == AcquisitionOptions.Plane.CORONAL ? 216 : 176,
                     1, 1, 1, 1, row, column, Vec3.ZERO);
-            case FLAIR -> ImageGrid.centred(256, 256, 32, 0.9, 0.9, 5, 5, row, column, Vec3.ZERO);
-            case DWI, ADC -> ImageGrid.centred(128, 128, 40, 1.8, 1.8, 4, 4, row, column, Vec3.ZERO);
+            case FLAIR -> twoDimensional(256, 0.9, acquisition, 5, row, column);
+            case DWI, ADC -> twoDimensional(128, 1.8, acquisition, 4, row, column);
         };
+    }
+
+    /** A 2D multi-slice grid covering 160 mm along the slice direction. */
+    private static ImageGrid twoDimensional(int matrix, double pixelMm, AcquisitionOptions acquisition,
+                                            double defaultThickness, Vec3 row, Vec3 column) {
+        double thickness = acquisition.sliceThicknessMm() > 0 ? acquisition.sliceThicknessMm() : defaultThickness;
+        double spacing = thickness + acquisition.sliceGapMm();
+        int slices = (int) Math.ceil(160 / spacing);
+        return ImageGrid.centred(matrix, matrix, slices, pixelMm, pixelMm, spacing, thickness, row, column, Vec3.ZERO);
     }
 
     static SeriesProtocol protocol(long seed, SeriesRole role, int number, AcquisitionOptions.Plane plane) {

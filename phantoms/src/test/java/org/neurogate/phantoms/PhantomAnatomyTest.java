@@ -118,6 +118,43 @@ class PhantomAnatomyTest {
     }
 
     @Test
+    void whiteMatterHyperintensitiesAreBrightOnFlair() {
+        Subject old = PhantomFixtures.subject(27, 88, Subject.Sex.F, Subject.Diagnosis.CN);
+        RenderedSeries flair = new PhantomRenderer(new HeadAnatomy(old), 40)
+                .render(SeriesRole.FLAIR, PhantomStudy.grid(SeriesRole.FLAIR, AXIAL));
+        double wmh = meanOf(flair, Tissue.WHITE_MATTER_HYPERINTENSITY);
+        double wm = meanOf(flair, Tissue.WHITE_MATTER);
+        double csf = meanOf(flair, Tissue.LATERAL_VENTRICLE);
+        assertTrue(wmh > 1.5 * wm, "WMH " + wmh + " vs WM " + wm);
+        assertTrue(csf < 0.4 * wm, "CSF suppressed on FLAIR: " + csf);
+    }
+
+    @Test
+    void theMidSagittalPlaneFollowsThePose() {
+        HeadAnatomy shifted = new HeadAnatomy(new Subject(28, 50, Subject.Sex.M, Subject.Diagnosis.CN, 0, 0, 0,
+                new Vec3(5, -3, 2), 0, 0, 0));
+        assertEquals(5, shifted.midSagittalOffsetMm(), 1e-9);
+        HeadAnatomy turned = new HeadAnatomy(new Subject(28, 50, Subject.Sex.M, Subject.Diagnosis.CN, 10, -7, 12,
+                Vec3.ZERO, 0, 0, 0));
+        Vec3 n = turned.midSagittalNormal();
+        assertEquals(10, Math.toDegrees(Math.atan2(n.y(), n.x())), 1e-9, "yaw");
+        assertEquals(-7, Math.toDegrees(Math.asin(-n.z())), 1e-9, "roll");
+    }
+
+    private static double meanOf(RenderedSeries series, Tissue tissue) {
+        double sum = 0;
+        int n = 0;
+        for (int v = 0; v < series.labels().length; v++) {
+            if (series.labels()[v] == tissue.label) {
+                sum += series.frames()[v];
+                n++;
+            }
+        }
+        assertTrue(n > 0, "no voxel labelled " + tissue);
+        return sum / n;
+    }
+
+    @Test
     void contradictoryOrImpossibleSubjectsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new Subject(1, 10, Subject.Sex.F, Subject.Diagnosis.CN,
                 0, 0, 0, Vec3.ZERO, 0, 0, 0));

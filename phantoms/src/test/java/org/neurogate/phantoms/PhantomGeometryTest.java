@@ -68,6 +68,34 @@ class PhantomGeometryTest {
         assertEquals(9, back.voxels()[grid.voxelCount() - 1]);
     }
 
+    @Test
+    void realNiftiAnatomyKeepsItsGeometryAsDicom(@TempDir Path dir) throws Exception {
+        Path shared = Path.of(System.getProperty("ng.shared.dir", "../../shared"), "data", "nifti-stroke-lesion-maps-mni");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(shared),
+                "../shared/data is absent; skipping the real-anatomy round trip");
+        Path t1 = shared.resolve("betsct1_unsmooth.nii.gz");
+        Path mask = shared.resolve("M2095_lesion.nii.gz");
+        java.util.Map<String, Object> truth = NiftiImport.write(t1, SeriesRole.T1, mask, PhantomFixtures.subject(61),
+                AcquisitionOptions.defaults(), dir);
+        Nifti1.Volume source = Nifti1.read(t1);
+        ImageGrid grid = source.grid();
+        List<Path> slices;
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir.resolve("dicom/01_t1"))) {
+            slices = files.sorted().toList();
+        }
+        assertEquals(grid.slices(), slices.size());
+        for (int k : new int[] {0, grid.slices() / 2, grid.slices() - 1}) {
+            checkSlice(read(slices.get(k)), grid, k);
+        }
+        Nifti1.Volume lesion = Nifti1.read(mask);
+        long voxels = 0;
+        for (float v : lesion.voxels()) {
+            voxels += v > 0.5f ? 1 : 0;
+        }
+        assertEquals(voxels * grid.voxelVolumeMm3() / 1000, ((Number) truth.get("lesion_volume_ml")).doubleValue(), 0.001);
+        assertEquals(3, ((List<?>) truth.get("series")).size(), "T1, DWI and ADC");
+    }
+
     private static void checkSlice(AttributeList list, ImageGrid grid, int k) {
         double[] ipp = Attribute.getDoubleValues(list, TagFromName.ImagePositionPatient);
         double[] iop = Attribute.getDoubleValues(list, TagFromName.ImageOrientationPatient);

@@ -161,6 +161,9 @@ class PhantomStudyTest {
         assertEquals(2, cli("--out", dir.resolve("x").toString(), "--plane", "oblique"));
         assertEquals(2, cli("--out", dir.resolve("x").toString(), "--snr", "-1"));
         assertEquals(2, cli("--age", "50"));
+        assertEquals(2, cli("--out", dir.resolve("x").toString(), "--translation-mm", "1,2"));
+        assertEquals(2, cli("--out", dir.resolve("x").toString(), "--slice-thickness-mm", "0.5"));
+        assertEquals(2, cli("--out", dir.resolve("x").toString(), "--from-nifti", "t1.nii.gz", "--lesions", "1"));
         assertEquals(2, cli("--out", dir.resolve("x").toString(), "--lesion-mask", "m.nii.gz"));
     }
 
