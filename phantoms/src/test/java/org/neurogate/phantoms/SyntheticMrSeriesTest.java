@@ -39,7 +39,7 @@ class SyntheticMrSeriesTest {
         double[] p0 = Attribute.getDoubleValues(first, TagFromName.ImagePositionPatient);
         double[] p1 = Attribute.getDoubleValues(second, TagFromName.ImagePositionPatient);
         assertEquals(2.0, p1[2] - p0[2], 1e-9, "slice spacing along the normal");
-        assertEquals(-16.0, p0[0], 1e-9, "image centred on the isocentre");
+        assertEquals(-15.0, p0[0], 1e-9, "voxel centres symmetric about the isocentre: -(16 - 1) / 2 * 2 mm");
         assertTrue(sopInstanceUid(files.get(0)).matches("2\\.25\\.[1-9][0-9]*"));
         assertEquals(16 * 16 * 2, first.get(TagFromName.PixelData).getByteValues(false).length);
     }

@@ -4,13 +4,11 @@ import static org.neurogate.phantoms.dicom.MrImageWriter.number;
 import static org.neurogate.phantoms.dicom.MrImageWriter.put;
 import static org.neurogate.phantoms.dicom.MrImageWriter.vector;
 
-import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.AttributeTagAttribute;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.FileMetaInformation;
-import com.pixelmed.dicom.OtherWordAttribute;
 import com.pixelmed.dicom.SOPClass;
 import com.pixelmed.dicom.SequenceAttribute;
 import com.pixelmed.dicom.TagFromName;
@@ -85,26 +83,13 @@ public final class EnhancedMrWriter {
         put(list, TagFromName.AcquisitionDateTime, study.studyDate() + study.studyTime());
         put(list, TagFromName.NumberOfFrames, Integer.toString(frames));
         put(list, TagFromName.ImageType, imageType);
-        put(list, TagFromName.PixelPresentation, "MONOCHROME");
-        put(list, TagFromName.VolumetricProperties, "VOLUME");
-        put(list, TagFromName.VolumeBasedCalculationTechnique, "NONE");
-        put(list, TagFromName.ComplexImageComponent, "MAGNITUDE");
-        put(list, TagFromName.AcquisitionContrast, contrast);
+        putImageDescription(list, contrast);
         put(list, TagFromName.ContentQualification, "RESEARCH");
         put(list, TagFromName.BurnedInAnnotation, "NO");
         put(list, TagFromName.PresentationLUTShape, "IDENTITY");
         put(list, TagFromName.LossyImageCompression, "00");
         put(list, APPLICABLE_SAFETY_STANDARD_AGENCY, "IEC");
         list.put(new SequenceAttribute(TagFromName.AcquisitionContextSequence));
-
-        put(list, TagFromName.SamplesPerPixel, "1");
-        put(list, TagFromName.PhotometricInterpretation, "MONOCHROME2");
-        put(list, TagFromName.Rows, Integer.toString(g.rows()));
-        put(list, TagFromName.Columns, Integer.toString(g.columns()));
-        put(list, TagFromName.BitsAllocated, "16");
-        put(list, TagFromName.BitsStored, "12");
-        put(list, TagFromName.HighBit, "11");
-        put(list, TagFromName.PixelRepresentation, "0");
 
         String dimensionOrganization = uids.apply("dimension-organization-" + protocol.seriesNumber());
         SequenceAttribute organization = new SequenceAttribute(TagFromName.DimensionOrganizationSequence);
@@ -140,11 +125,7 @@ public final class EnhancedMrWriter {
         shared.put(sequence(TagFromName.FrameAnatomySequence, anatomy));
         AttributeList frameType = new AttributeList();
         put(frameType, TagFromName.FrameType, imageType);
-        put(frameType, TagFromName.PixelPresentation, "MONOCHROME");
-        put(frameType, TagFromName.VolumetricProperties, "VOLUME");
-        put(frameType, TagFromName.VolumeBasedCalculationTechnique, "NONE");
-        put(frameType, TagFromName.ComplexImageComponent, "MAGNITUDE");
-        put(frameType, TagFromName.AcquisitionContrast, contrast);
+        putImageDescription(frameType, contrast);
         shared.put(sequence(TagFromName.MRImageFrameTypeSequence, frameType));
         AttributeList transformation = new AttributeList();
         put(transformation, TagFromName.RescaleIntercept, "0");
@@ -185,10 +166,17 @@ public final class EnhancedMrWriter {
             }
         }
         list.put(perFrame);
-        Attribute pixelData = new OtherWordAttribute(TagFromName.PixelData);
-        pixelData.setValues(series.frames().clone());
-        list.put(pixelData);
+        MrImageWriter.putImagePixel(list, g, series.frames().clone());
         return list;
+    }
+
+    /** MR Image Description Macro (PS3.3 C.8.13.3), at image level and in the MR Image Frame Type group. */
+    private static void putImageDescription(AttributeList list, String contrast) throws DicomException {
+        put(list, TagFromName.PixelPresentation, "MONOCHROME");
+        put(list, TagFromName.VolumetricProperties, "VOLUME");
+        put(list, TagFromName.VolumeBasedCalculationTechnique, "NONE");
+        put(list, TagFromName.ComplexImageComponent, "MAGNITUDE");
+        put(list, TagFromName.AcquisitionContrast, contrast);
     }
 
     private static String contrastOf(SeriesRole role) {

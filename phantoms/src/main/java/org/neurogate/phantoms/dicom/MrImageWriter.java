@@ -109,6 +109,12 @@ public final class MrImageWriter {
             put(list, DIFFUSION_B_VALUE, number(bValue));
         }
         putGeometry(list, g, k);
+        putImagePixel(list, g, pixels);
+        return list;
+    }
+
+    /** Image Pixel Module (PS3.3 C.7.6.3): unsigned 12-bit monochrome in 16-bit words. */
+    static void putImagePixel(AttributeList list, ImageGrid g, short[] pixels) throws DicomException {
         put(list, TagFromName.SamplesPerPixel, "1");
         put(list, TagFromName.PhotometricInterpretation, "MONOCHROME2");
         put(list, TagFromName.Rows, Integer.toString(g.rows()));
@@ -120,7 +126,6 @@ public final class MrImageWriter {
         Attribute pixelData = new OtherWordAttribute(TagFromName.PixelData);
         pixelData.setValues(pixels);
         list.put(pixelData);
-        return list;
     }
 
     static void putStudy(AttributeList list, StudyIdentity study) throws DicomException {
