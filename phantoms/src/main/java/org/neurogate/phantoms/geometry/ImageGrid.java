@@ -7,7 +7,8 @@ package org.neurogate.phantoms.geometry;
  *
  * @param rowDirection    direction of increasing column index (first three values of ImageOrientationPatient)
  * @param columnDirection direction of increasing row index (last three values)
- * @param sliceDirection  rowDirection x columnDirection: slices are stacked along the normal
+ * @param sliceDirection  direction slices are stacked in: the normal for generated grids, possibly its
+ *                        opposite for a grid read from a left-handed NIfTI file
  * @param origin          centre of the first voxel of the first slice (ImagePositionPatient of slice 0)
  */
 public record ImageGrid(int columns, int rows, int slices, double columnSpacing, double rowSpacing,

@@ -221,8 +221,9 @@ public final class Nifti1 {
     }
 
     /**
-     * The volume on an LPS grid whose slice axis is row x column. A NIfTI file whose third axis points
-     * the other way has its slices reversed, so the voxels still sit where the file says.
+     * The volume on an LPS grid in the file's own voxel order. The third axis may point against
+     * row x column (a left-handed index order such as LIA); DICOM positions every slice explicitly, so
+     * the grid keeps that direction rather than reordering voxels.
      */
     private static Volume lpsVolume(double[][] ras, int nx, int ny, int nz, float[] voxels) {
         Vec3 ci = new Vec3(-ras[0][0], -ras[1][0], ras[2][0]);
@@ -230,21 +231,11 @@ public final class Nifti1 {
         Vec3 ck = new Vec3(-ras[0][2], -ras[1][2], ras[2][2]);
         Vec3 origin = new Vec3(-ras[0][3], -ras[1][3], ras[2][3]);
         Vec3 row = ci.unit();
-        Vec3 column = cj.unit();
-        Vec3 normal = row.cross(column);
+        Vec3 column = orthogonalised(cj, row);
         double sliceSpacing = ck.norm();
-        float[] ordered = voxels;
-        if (normal.dot(ck) < 0) {
-            ordered = new float[voxels.length];
-            int perSlice = nx * ny;
-            for (int k = 0; k < nz; k++) {
-                System.arraycopy(voxels, k * perSlice, ordered, (nz - 1 - k) * perSlice, perSlice);
-            }
-            origin = origin.plus(ck.times(nz - 1));
-        }
-        ImageGrid grid = new ImageGrid(nx, ny, nz, ci.norm(), cj.norm(), sliceSpacing, sliceSpacing, row,
-                orthogonalised(column, row), normal, origin);
-        return new Volume(grid, ordered);
+        ImageGrid grid = new ImageGrid(nx, ny, nz, ci.norm(), cj.norm(), sliceSpacing, sliceSpacing, row, column,
+                ck.unit(), origin);
+        return new Volume(grid, voxels);
     }
 
     private static Vec3 orthogonalised(Vec3 column, Vec3 row) {

@@ -1,0 +1,109 @@
+package org.neurogate.inference.models;
+
+import ai.onnxruntime.OrtException;
+import java.nio.file.Path;
+import org.neurogate.inference.onnx.InferenceEngine;
+import org.neurogate.inference.preprocess.IntensityNormalization;
+import org.neurogate.inference.volume.Volume;
+
+/**
+ * Runs a label-map model on a volume already in the model's space: normalise, optionally crop to the
+ * non-zero bounding box, infer, take the arg-max class per voxel.
+ */
+public final class Segmenter {
+
+    /** Intensity normalisation a model was trained with. */
+    public enum Normalisation { MIN_MAX, QUANTILE_5_95 }
+
+    /**
+     * Crop to the bounding box of voxels above 0 after normalisation, widened by {@code before} voxels
+     * below and {@code after} above (brainchop's layout: min - 2 to max + 3, half-open). Voxels outside
+     * the box get label 0. {@link #NONE} runs on the whole volume.
+     */
+    public record Crop(int before, int after) {
+        public static final Crop NONE = new Crop(-1, -1);
+
+        public boolean enabled() {
+            return before >= 0;
+        }
+    }
+
+    private Segmenter() {
+    }
+
+    public static Volume segment(InferenceEngine engine, Path model, Volume input, Normalisation normalisation,
+                                 Crop crop) throws OrtException {
+        Volume normalised = normalisation == Normalisation.MIN_MAX ? IntensityNormalization.minMax(input)
+                : IntensityNormalization.quantile(input, 0.05, 0.95);
+        int[] lo = {0, 0, 0};
+        int[] hi = {input.nx(), input.ny(), input.nz()};
+        if (crop.enabled()) {
+            int[][] box = nonZeroBox(normalised);
+            if (box == null) {
+                return input.blank();
+            }
+            int[] n = {input.nx(), input.ny(), input.nz()};
+            for (int a = 0; a < 3; a++) {
+                lo[a] = Math.max(box[0][a] - crop.before(), 0);
+                hi[a] = Math.min(box[1][a] + crop.after(), n[a]);
+            }
+        }
+        int di = hi[0] - lo[0];
+        int dj = hi[1] - lo[1];
+        int dk = hi[2] - lo[2];
+        float[] block = new float[di * dj * dk];
+        float[] source = normalised.voxels();
+        for (int k = 0; k < dk; k++) {
+            for (int j = 0; j < dj; j++) {
+                System.arraycopy(source, input.index(lo[0], lo[1] + j, lo[2] + k), block, (k * dj + j) * di, di);
+            }
+        }
+        // i fastest: as a C-order tensor the block is (k, j, i), the order the importer's kernels expect.
+        InferenceEngine.Tensor scores = engine.run(model, block, new long[] {1, 1, dk, dj, di});
+        int classes = (int) scores.shape()[1];
+        int voxels = block.length;
+        float[] labels = new float[input.size()];
+        float[] s = scores.values();
+        for (int k = 0; k < dk; k++) {
+            for (int j = 0; j < dj; j++) {
+                for (int i = 0; i < di; i++) {
+                    int v = (k * dj + j) * di + i;
+                    int best = 0;
+                    float bestScore = s[v];
+                    for (int c = 1; c < classes; c++) {
+                        float score = s[c * voxels + v];
+                        if (score > bestScore) {
+                            bestScore = score;
+                            best = c;
+                        }
+                    }
+                    labels[input.index(lo[0] + i, lo[1] + j, lo[2] + k)] = best;
+                }
+            }
+        }
+        return input.withVoxels(labels);
+    }
+
+    /** [min corner, max corner] (inclusive) of voxels above 0, per axis i, j, k; null when there are none. */
+    static int[][] nonZeroBox(Volume v) {
+        int[] min = {Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE};
+        int[] max = {-1, -1, -1};
+        float[] d = v.voxels();
+        for (int k = 0; k < v.nz(); k++) {
+            for (int j = 0; j < v.ny(); j++) {
+                int row = (k * v.ny() + j) * v.nx();
+                for (int i = 0; i < v.nx(); i++) {
+                    if (d[row + i] > 0) {
+                        min[0] = Math.min(min[0], i);
+                        max[0] = Math.max(max[0], i);
+                        min[1] = Math.min(min[1], j);
+                        max[1] = Math.max(max[1], j);
+                        min[2] = Math.min(min[2], k);
+                        max[2] = Math.max(max[2], k);
+                    }
+                }
+            }
+        }
+        return max[0] < 0 ? null : new int[][] {min, max};
+    }
+}

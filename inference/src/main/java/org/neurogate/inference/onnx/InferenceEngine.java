@@ -1,0 +1,122 @@
+package org.neurogate.inference.onnx;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.logging.Logger;
+
+/**
+ * Runs ONNX models with ONNX Runtime: one environment per process, one session per model, created
+ * once and reused, closed with the engine. Inferences beyond {@code maxConcurrent} wait, so a burst of
+ * studies cannot exhaust native memory.
+ */
+public final class InferenceEngine implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(InferenceEngine.class.getName());
+
+    private final OrtEnvironment environment = OrtEnvironment.getEnvironment();
+    private final InferenceSettings settings;
+    private final Semaphore slots;
+    private final Map<Path, OrtSession> sessions = new ConcurrentHashMap<>();
+    private volatile String provider;
+
+    /** Output of one inference: a float tensor in C order. */
+    public record Tensor(float[] values, long[] shape) {
+    }
+
+    public InferenceEngine(InferenceSettings settings) {
+        this.settings = settings;
+        this.slots = new Semaphore(settings.maxConcurrent(), true);
+    }
+
+    /** The execution provider in use: "cpu", or "cuda" once a CUDA session was created. */
+    public String provider() {
+        return provider == null ? settings.device() : provider;
+    }
+
+    public OrtSession session(Path model) throws OrtException {
+        OrtSession existing = sessions.get(model);
+        if (existing != null) {
+            return existing;
+        }
+        synchronized (sessions) {
+            OrtSession again = sessions.get(model);
+            if (again != null) {
+                return again;
+            }
+            OrtSession created = environment.createSession(model.toString(), options());
+            sessions.put(model, created);
+            return created;
+        }
+    }
+
+    /** Runs a single-input, single-output model. */
+    public Tensor run(Path model, float[] input, long[] shape) throws OrtException {
+        OrtSession session = session(model);
+        long needed = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+        if (needed != input.length) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + needed
+                    + " elements, buffer has " + input.length);
+        }
+        String inputName = session.getInputNames().iterator().next();
+        slots.acquireUninterruptibly();
+        try (OnnxTensor tensor = OnnxTensor.createTensor(environment, FloatBuffer.wrap(input), shape);
+             OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
+            OnnxTensor out = (OnnxTensor) result.get(0);
+            long[] outShape = out.getInfo().getShape();
+            FloatBuffer buffer = out.getFloatBuffer();
+            float[] values = new float[buffer.remaining()];
+            buffer.get(values);
+            return new Tensor(values, outShape);
+        } finally {
+            slots.release();
+        }
+    }
+
+    /** Input and output shapes as the model declares them (-1 for symbolic dimensions). */
+    public static long[] declaredShape(NodeInfo info) {
+        return info.getInfo() instanceof TensorInfo t ? t.getShape() : new long[0];
+    }
+
+    private OrtSession.SessionOptions options() throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        options.setIntraOpNumThreads(settings.threads());
+        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        if (settings.device().equals("cuda") && provider == null) {
+            try {
+                options.addCUDA(0);
+                provider = "cuda";
+            } catch (OrtException | UnsatisfiedLinkError | RuntimeException e) {
+                provider = "cpu";
+                LOG.warning("NEUROGATE_INFERENCE_DEVICE=cuda, but the CUDA execution provider is not available ("
+                        + e.getMessage() + "); running every model on the CPU");
+            }
+        } else if ("cuda".equals(provider)) {
+            options.addCUDA(0);
+        } else if (provider == null) {
+            provider = "cpu";
+        }
+        return options;
+    }
+
+    @Override
+    public void close() {
+        for (OrtSession s : sessions.values()) {
+            try {
+                s.close();
+            } catch (OrtException e) {
+                LOG.warning("closing an ONNX session failed: " + e.getMessage());
+            }
+        }
+        sessions.clear();
+    }
+}
