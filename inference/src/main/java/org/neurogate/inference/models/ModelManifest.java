@@ -1,0 +1,90 @@
+package org.neurogate.inference.models;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What NeuroGate must know to run a model and to report what produced a result: the manifest
+ * ({@code <model>.json}) beside each {@code <model>.onnx} of a pack.
+ *
+ * @param inputRoles     series roles fed to the model, one per input channel (e.g. ["T1"])
+ * @param targetSpace    grid the model runs on: "native", or "conformed-256-1mm-LIA"
+ * @param normalisation  "minmax", "quantile-5-95" or "none"
+ * @param crop           "none" or "nonzero-box-2-3" (brainchop's bounding box, -2/+3 voxels)
+ * @param outputKind     "label-map" (class scores, arg-max per voxel) or "map" (one value per voxel)
+ * @param labels         one entry per output class for a label map
+ * @param sha256         of the .onnx file; checked at load
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ModelManifest(String id, String version, String task, List<String> inputRoles, String targetSpace,
+                            String normalisation, String crop, String outputKind, List<Label> labels, String sha256,
+                            String licence, @JsonProperty("intended_use") String intendedUse, String source,
+                            String validation) {
+
+    /** One class of a label map, with a coded concept (SNOMED CT where one exists, else a local code). */
+    public record Label(int value, String name, String codingScheme, String code) {
+    }
+
+    public static final List<String> TARGET_SPACES = List.of("native", "conformed-256-1mm-LIA");
+    public static final List<String> NORMALISATIONS = List.of("minmax", "quantile-5-95", "none");
+    public static final List<String> CROPS = List.of("none", "nonzero-box-2-3");
+    public static final List<String> OUTPUT_KINDS = List.of("label-map", "map");
+
+    /** Every problem with the manifest's fields; empty when it is complete. */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        require(problems, "id", id);
+        require(problems, "version", version);
+        require(problems, "task", task);
+        require(problems, "sha256", sha256);
+        require(problems, "licence", licence);
+        require(problems, "intended_use", intendedUse);
+        if (id != null && !id.matches("[a-z0-9][a-z0-9._-]{0,63}")) {
+            problems.add("id '" + id + "' must be lower-case letters, digits, '.', '_' or '-'");
+        }
+        if (inputRoles == null || inputRoles.isEmpty()) {
+            problems.add("inputRoles is required");
+        }
+        oneOf(problems, "targetSpace", targetSpace, TARGET_SPACES);
+        oneOf(problems, "normalisation", normalisation, NORMALISATIONS);
+        oneOf(problems, "crop", crop, CROPS);
+        oneOf(problems, "outputKind", outputKind, OUTPUT_KINDS);
+        if ("label-map".equals(outputKind) && (labels == null || labels.isEmpty())) {
+            problems.add("a label-map model needs its label table");
+        }
+        if (labels != null) {
+            for (int i = 0; i < labels.size(); i++) {
+                Label l = labels.get(i);
+                if (l.value() != i || l.name() == null || l.code() == null || l.codingScheme() == null) {
+                    problems.add("label " + i + " needs value " + i + ", a name, a coding scheme and a code");
+                }
+            }
+        }
+        if (sha256 != null && !sha256.matches("[0-9a-f]{64}")) {
+            problems.add("sha256 must be 64 lower-case hex digits");
+        }
+        return problems;
+    }
+
+    public Segmenter.Normalisation segmenterNormalisation() {
+        return "quantile-5-95".equals(normalisation) ? Segmenter.Normalisation.QUANTILE_5_95 : Segmenter.Normalisation.MIN_MAX;
+    }
+
+    public Segmenter.Crop segmenterCrop() {
+        return "nonzero-box-2-3".equals(crop) ? new Segmenter.Crop(2, 3) : Segmenter.Crop.NONE;
+    }
+
+    private static void require(List<String> problems, String field, String value) {
+        if (value == null || value.isBlank()) {
+            problems.add(field + " is required");
+        }
+    }
+
+    private static void oneOf(List<String> problems, String field, String value, List<String> allowed) {
+        if (value == null || !allowed.contains(value)) {
+            problems.add(field + " must be one of " + allowed + ", was " + value);
+        }
+    }
+}
