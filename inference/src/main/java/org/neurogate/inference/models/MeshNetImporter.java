@@ -23,7 +23,8 @@ import org.neurogate.inference.onnx.OnnxGraph;
  * same convolution on the reversed axes. Conv3D layers use "same" padding (pad = dilation) and any
  * dilation; activations ReLU, ELU and GELU (exact erf form). A conv whose name ends in {@code _gn}
  * (mindgrab) is followed by per-channel instance normalisation (eps 1e-5, no affine) before its
- * activation, as brainchop applies it outside the Keras topology.
+ * activation, as brainchop applies it outside the Keras topology. The graph ends in the arg-max over
+ * classes, so its output is the label map itself.
  */
 public final class MeshNetImporter {
 
@@ -105,8 +106,10 @@ public final class MeshNetImporter {
                 default -> throw new IOException(modelJson + ": unsupported layer " + type + " (" + name + ")");
             }
         }
-        g.node("Identity", List.of(x), "scores");
-        g.output("scores", 1, classes, -1, -1, -1);
+        // The arg-max runs inside the graph: 104 class scores over 256^3 voxels are 7 GB, one label is 67 MB.
+        String best = g.node("ArgMax", List.of(x), g.temp("argmax"), "axis", 1L, "keepdims", 1L);
+        g.node("Cast", List.of(best), "labels", "to", 1L);
+        g.output("labels", 1, 1, -1, -1, -1);
         return new Imported(g.toBytes(), labels(dir, classes), classes, instanceNormalised, parameters);
     }
 

@@ -13,7 +13,7 @@ import java.util.List;
  * @param targetSpace    grid the model runs on: "native", or "conformed-256-1mm-LIA"
  * @param normalisation  "minmax", "quantile-5-95" or "none"
  * @param crop           "none" or "nonzero-box-2-3" (brainchop's bounding box, -2/+3 voxels)
- * @param outputKind     "label-map" (class scores, arg-max per voxel) or "map" (one value per voxel)
+ * @param outputKind     "label-map" (class scores, or their arg-max as one channel) or "map" (one value per voxel)
  * @param labels         one entry per output class for a label map
  * @param sha256         of the .onnx file; checked at load
  */

@@ -96,8 +96,9 @@ public record ModelPack(Path directory, List<Model> models) {
             }
             NodeInfo output = session.getOutputInfo().values().iterator().next();
             long[] outShape = InferenceEngine.declaredShape(output);
+            // A label map is either class scores (one channel per label) or the arg-max itself (one channel).
             long expectedChannels = "label-map".equals(manifest.outputKind()) ? manifest.labels().size() : 1;
-            if (outShape.length != 5 || (outShape[1] > 0 && outShape[1] != expectedChannels)) {
+            if (outShape.length != 5 || (outShape[1] > 0 && outShape[1] != expectedChannels && outShape[1] != 1)) {
                 throw new InvalidPackException(onnx + ": output '" + output.getName() + "' has shape "
                         + java.util.Arrays.toString(outShape) + "; the manifest implies " + expectedChannels + " channel(s)");
             }

@@ -59,28 +59,35 @@ public final class Segmenter {
             }
         }
         // i fastest: as a C-order tensor the block is (k, j, i), the order the importer's kernels expect.
-        InferenceEngine.Tensor scores = engine.run(model, block, new long[] {1, 1, dk, dj, di});
-        int classes = (int) scores.shape()[1];
-        int voxels = block.length;
+        // The arg-max is read straight from the output tensor: a 256^3 x 18 score volume is 1.2 GB.
         float[] labels = new float[input.size()];
-        float[] s = scores.values();
-        for (int k = 0; k < dk; k++) {
-            for (int j = 0; j < dj; j++) {
-                for (int i = 0; i < di; i++) {
-                    int v = (k * dj + j) * di + i;
-                    int best = 0;
-                    float bestScore = s[v];
-                    for (int c = 1; c < classes; c++) {
-                        float score = s[c * voxels + v];
-                        if (score > bestScore) {
-                            bestScore = score;
-                            best = c;
+        int voxels = block.length;
+        engine.run(model, block, new long[] {1, 1, dk, dj, di}, (scores, shape) -> {
+            // One channel: the model already ends in its arg-max. Several: class scores.
+            int classes = (int) shape[1];
+            for (int k = 0; k < dk; k++) {
+                for (int j = 0; j < dj; j++) {
+                    for (int i = 0; i < di; i++) {
+                        int v = (k * dj + j) * di + i;
+                        if (classes == 1) {
+                            labels[input.index(lo[0] + i, lo[1] + j, lo[2] + k)] = Math.round(scores.get(v));
+                            continue;
                         }
+                        int best = 0;
+                        float bestScore = scores.get(v);
+                        for (int c = 1; c < classes; c++) {
+                            float score = scores.get(c * voxels + v);
+                            if (score > bestScore) {
+                                bestScore = score;
+                                best = c;
+                            }
+                        }
+                        labels[input.index(lo[0] + i, lo[1] + j, lo[2] + k)] = best;
                     }
-                    labels[input.index(lo[0] + i, lo[1] + j, lo[2] + k)] = best;
                 }
             }
-        }
+            return null;
+        });
         return input.withVoxels(labels);
     }
 

@@ -59,8 +59,23 @@ public final class InferenceEngine implements AutoCloseable {
         }
     }
 
-    /** Runs a single-input, single-output model. */
+    /** Reads a model's output while it is still in native memory, so a large output is never copied whole. */
+    @FunctionalInterface
+    public interface OutputReader<R> {
+        R read(FloatBuffer values, long[] shape);
+    }
+
+    /** Runs a single-input, single-output model and copies the output out. */
     public Tensor run(Path model, float[] input, long[] shape) throws OrtException {
+        return run(model, input, shape, (values, outShape) -> {
+            float[] copy = new float[values.remaining()];
+            values.get(copy);
+            return new Tensor(copy, outShape);
+        });
+    }
+
+    /** Runs a single-input, single-output model and hands its output to {@code reader}. */
+    public <R> R run(Path model, float[] input, long[] shape, OutputReader<R> reader) throws OrtException {
         OrtSession session = session(model);
         long needed = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
         if (needed != input.length) {
@@ -72,11 +87,7 @@ public final class InferenceEngine implements AutoCloseable {
         try (OnnxTensor tensor = OnnxTensor.createTensor(environment, FloatBuffer.wrap(input), shape);
              OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
             OnnxTensor out = (OnnxTensor) result.get(0);
-            long[] outShape = out.getInfo().getShape();
-            FloatBuffer buffer = out.getFloatBuffer();
-            float[] values = new float[buffer.remaining()];
-            buffer.get(values);
-            return new Tensor(values, outShape);
+            return reader.read(out.getFloatBuffer(), out.getInfo().getShape());
         } finally {
             slots.release();
         }
