@@ -32,7 +32,10 @@ class BadInputSystemTest {
     @BeforeAll
     static void start() throws Exception {
         Path work = TestEnvironment.workDir("bad-input");
-        gateway = GatewayProcess.start(work.resolve("data"), Map.of());
+        // A model pack that cannot be used must be refused by name at start, not stop the gateway.
+        Path brokenPack = java.nio.file.Files.createDirectories(work.resolve("broken-pack"));
+        java.nio.file.Files.write(brokenPack.resolve("mystery.onnx"), new byte[] {1, 2, 3});
+        gateway = GatewayProcess.start(work.resolve("data"), Map.of("NEUROGATE_MODEL_PACKS", brokenPack.toString()));
         valid = SyntheticMrSeries.write(new SyntheticMrSeries.Spec(90210, 0, 6, 64, 1.0), work.resolve("valid"));
     }
 
@@ -71,6 +74,13 @@ class BadInputSystemTest {
             assertCannotUnderstand(scu.store(1, MR, DicomFiles.string(file, TagFromName.SOPInstanceUID),
                     Arrays.copyOf(whole, 600)));
         }
+    }
+
+    @Test
+    void aBrokenModelPackIsRefusedByNameAndTheGatewayServesOn() throws Exception {
+        String log = gateway.log();
+        assertTrue(log.contains("Model pack refused:") && log.contains("mystery.onnx: no manifest"), "log names the pack");
+        assertTrue(log.contains("Model reference-tissue"), "the reference pack still loads");
     }
 
     @Test

@@ -57,7 +57,8 @@ class SeriesToVolumeTest {
     @Test
     void siemensEnhancedSeriesAndTheirRoles() throws Exception {
         Path dir = SharedSamples.folder("dicom-siemens-xa30-enhanced");
-        Map<String, SeriesRole> expected = Map.of("5_anat-T1w_acq-tfl", SeriesRole.T1, "11_DWI_dir80_PA", SeriesRole.ADC,
+        Map<String, SeriesRole> expected = Map.of("5_anat-T1w_acq-tfl", SeriesRole.T1, "6_anat-T1w_acq-tfl", SeriesRole.T1,
+                "11_DWI_dir80_PA", SeriesRole.ADC,
                 "12_DWI_dir80_PA", SeriesRole.DWI_B1000, "13_DWI_dir80_PA", SeriesRole.OTHER,
                 "16_DWI_dir80_PA", SeriesRole.DWI_B0);
         for (Map.Entry<String, SeriesRole> e : expected.entrySet()) {
@@ -122,6 +123,31 @@ class SeriesToVolumeTest {
             }
             assertEquals(List.of(SeriesRole.T1, SeriesRole.FLAIR, SeriesRole.DWI_B0, SeriesRole.DWI_B1000, SeriesRole.ADC),
                     found, enhanced ? "enhanced" : "classic");
+        }
+    }
+
+    @Test
+    void rescaleSlopeAndInterceptAreApplied(@TempDir Path dir) throws Exception {
+        List<Path> files = org.neurogate.phantoms.SyntheticMrSeries.write(
+                new org.neurogate.phantoms.SyntheticMrSeries.Spec(5, 0, 6, 16, 1.0), dir.resolve("raw"));
+        List<Path> rescaled = new ArrayList<>();
+        for (Path f : files) {
+            AttributeList list = new AttributeList();
+            list.read(f.toFile());
+            Attribute slope = new com.pixelmed.dicom.DecimalStringAttribute(TagFromName.RescaleSlope);
+            slope.addValue(2.5);
+            Attribute intercept = new com.pixelmed.dicom.DecimalStringAttribute(TagFromName.RescaleIntercept);
+            intercept.addValue(-100);
+            list.put(slope);
+            list.put(intercept);
+            Path out = dir.resolve("scaled-" + f.getFileName());
+            list.write(out.toFile(), com.pixelmed.dicom.TransferSyntax.ExplicitVRLittleEndian, true, true);
+            rescaled.add(out);
+        }
+        float[] raw = SeriesReader.read(files).frames().get(3).pixels();
+        float[] scaled = SeriesReader.read(rescaled).frames().get(3).pixels();
+        for (int v = 0; v < raw.length; v++) {
+            assertEquals(2.5f * raw[v] - 100, scaled[v], 1e-3f);
         }
     }
 

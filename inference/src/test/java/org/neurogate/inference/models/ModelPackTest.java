@@ -81,6 +81,34 @@ class ModelPackTest {
     }
 
     @Test
+    void anyOnnxModelCanBeImportedWithAManifest(@TempDir Path dir) throws Exception {
+        org.neurogate.inference.onnx.OnnxGraph g = new org.neurogate.inference.onnx.OnnxGraph("site-map")
+                .input("x", 1, 1, -1, -1, -1).output("y", 1, 1, -1, -1, -1);
+        g.node("Abs", List.of("x"), "y");
+        Path onnx = dir.resolve("site-map.onnx");
+        Files.write(onnx, g.toBytes());
+        Path manifest = dir.resolve("site-map.json");
+        Files.writeString(manifest, """
+                {"id": "site-map", "version": "1.0", "task": "intensity-map", "inputRoles": ["T1"],
+                 "targetSpace": "native", "normalisation": "none", "crop": "none", "outputKind": "map",
+                 "licence": "site internal", "intended_use": "research"}""");
+        Map<String, String> env = Map.of("NEUROGATE_DATA_DIR", dir.resolve("data").toString());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(0, ModelsCli.run(new String[] {"import-onnx", onnx.toString(), "--manifest", manifest.toString()},
+                env, new PrintStream(out), System.err), out.toString(StandardCharsets.UTF_8));
+        ByteArrayOutputStream listing = new ByteArrayOutputStream();
+        assertEquals(0, ModelsCli.run(new String[] {"list"}, env, new PrintStream(listing), System.err));
+        assertTrue(listing.toString(StandardCharsets.UTF_8).contains("site-map"));
+        // A manifest whose checksum does not match the file is refused.
+        Files.writeString(manifest, Files.readString(manifest).replace("\"intended_use\"",
+                "\"sha256\": \"" + "0".repeat(64) + "\", \"intended_use\""));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(1, ModelsCli.run(new String[] {"import-onnx", onnx.toString(), "--manifest", manifest.toString()},
+                env, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err)));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("sha256"), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void importedMeshNetPackIsListedBesideTheReferencePack(@TempDir Path dir) throws Exception {
         Path tfjs = Path.of(System.getProperty("ng.shared.dir", "../../shared"), "data", "models-brainchop-meshnet-tfjs",
                 "model18cls");
