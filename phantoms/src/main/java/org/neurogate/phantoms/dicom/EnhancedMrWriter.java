@@ -66,14 +66,7 @@ public final class EnhancedMrWriter {
         put(list, TagFromName.SOPClassUID, SOPClass.EnhancedMRImageStorage);
         put(list, TagFromName.SOPInstanceUID, uids.apply("instance-" + protocol.seriesNumber() + "-enhanced"));
         MrImageWriter.putStudy(list, study);
-        put(list, TagFromName.Modality, "MR");
-        put(list, TagFromName.SeriesInstanceUID, protocol.seriesInstanceUid());
-        put(list, TagFromName.SeriesNumber, Integer.toString(protocol.seriesNumber()));
-        put(list, TagFromName.SeriesDescription, protocol.seriesDescription());
-        put(list, TagFromName.ProtocolName, protocol.seriesDescription());
-        put(list, TagFromName.BodyPartExamined, "HEAD");
-        put(list, TagFromName.PatientPosition, "HFS");
-        put(list, TagFromName.Manufacturer, "NeuroGate phantoms");
+        MrImageWriter.putSeries(list, protocol);
         put(list, TagFromName.ManufacturerModelName, "Digital head phantom");
         put(list, TagFromName.DeviceSerialNumber, "NG-PH-1");
         put(list, TagFromName.SoftwareVersions, "0.1");

@@ -78,14 +78,7 @@ public final class MrImageWriter {
         put(list, TagFromName.SOPClassUID, SOPClass.MRImageStorage);
         put(list, TagFromName.SOPInstanceUID, sopInstanceUid);
         putStudy(list, study);
-        put(list, TagFromName.Modality, "MR");
-        put(list, TagFromName.Manufacturer, "NeuroGate phantoms");
-        put(list, TagFromName.SeriesInstanceUID, protocol.seriesInstanceUid());
-        put(list, TagFromName.SeriesNumber, Integer.toString(protocol.seriesNumber()));
-        put(list, TagFromName.SeriesDescription, protocol.seriesDescription());
-        put(list, TagFromName.ProtocolName, protocol.seriesDescription());
-        put(list, TagFromName.BodyPartExamined, "HEAD");
-        put(list, TagFromName.PatientPosition, "HFS");
+        putSeries(list, protocol);
         put(list, TagFromName.InstanceNumber, Integer.toString(instance));
         put(list, TagFromName.AcquisitionNumber, "1");
         put(list, TagFromName.ContentDate, study.studyDate());
@@ -143,6 +136,18 @@ public final class MrImageWriter {
         put(list, TagFromName.StudyDescription, "MR BRAIN (NeuroGate phantom)");
         put(list, TagFromName.FrameOfReferenceUID, study.frameOfReferenceUid());
         put(list, TagFromName.PositionReferenceIndicator, "");
+    }
+
+    /** General Series and equipment attributes shared by classic and enhanced objects (PS3.3 C.7.3.1, C.7.5.1). */
+    static void putSeries(AttributeList list, SeriesProtocol protocol) throws DicomException {
+        put(list, TagFromName.Modality, "MR");
+        put(list, TagFromName.Manufacturer, "NeuroGate phantoms");
+        put(list, TagFromName.SeriesInstanceUID, protocol.seriesInstanceUid());
+        put(list, TagFromName.SeriesNumber, Integer.toString(protocol.seriesNumber()));
+        put(list, TagFromName.SeriesDescription, protocol.seriesDescription());
+        put(list, TagFromName.ProtocolName, protocol.seriesDescription());
+        put(list, TagFromName.BodyPartExamined, "HEAD");
+        put(list, TagFromName.PatientPosition, "HFS");
     }
 
     static void putGeometry(AttributeList list, ImageGrid g, int k) throws DicomException {
