@@ -94,6 +94,18 @@ class PhantomGeometryTest {
         }
         assertEquals(voxels * grid.voxelVolumeMm3() / 1000, ((Number) truth.get("lesion_volume_ml")).doubleValue(), 0.001);
         assertEquals(3, ((List<?>) truth.get("series")).size(), "T1, DWI and ADC");
+        if (java.nio.file.Files.isExecutable(Path.of("/usr/bin/dciodvfy"))) {
+            for (String series : List.of("01_t1", "03_dwi", "04_adc")) {
+                Path first;
+                try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir.resolve("dicom").resolve(series))) {
+                    first = files.sorted().findFirst().orElseThrow();
+                }
+                Process p = new ProcessBuilder("dciodvfy", first.toString()).redirectErrorStream(true).start();
+                String report = new String(p.getInputStream().readAllBytes());
+                p.waitFor();
+                assertEquals(false, report.lines().anyMatch(l -> l.startsWith("Error")), report);
+            }
+        }
     }
 
     private static void checkSlice(AttributeList list, ImageGrid grid, int k) {

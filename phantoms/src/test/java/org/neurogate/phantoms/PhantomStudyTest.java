@@ -103,8 +103,10 @@ class PhantomStudyTest {
         objects.addAll(dicomFiles(enhanced));
         for (String[] variant : new String[][] {{"CORONAL", "1.2.840.10008.1.2"}, {"SAGITTAL", "1.2.840.10008.1.2.2"}}) {
             Path study = dir.resolve("ts-" + variant[1]);
-            PhantomStudy.write(PhantomFixtures.subject(45), new AcquisitionOptions(
-                    AcquisitionOptions.Plane.valueOf(variant[0]), 3, false, variant[1], 30), study);
+            // Also thin slices with a gap and a displaced head, so every option is in the sample.
+            PhantomStudy.write(new Subject(45, 58, Subject.Sex.M, Subject.Diagnosis.CN, 4, 2, -3, new Vec3(6, -5, 4),
+                    0, 0, 0), new AcquisitionOptions(AcquisitionOptions.Plane.valueOf(variant[0]), 3, false, variant[1],
+                    30, 3, 1), study);
             for (Path series : seriesDirectories(study)) {
                 List<Path> files = dicomFiles(series);
                 objects.add(files.get(0));
