@@ -69,7 +69,11 @@ public record ModelManifest(String id, String version, String task, List<String>
     }
 
     public Segmenter.Normalisation segmenterNormalisation() {
-        return "quantile-5-95".equals(normalisation) ? Segmenter.Normalisation.QUANTILE_5_95 : Segmenter.Normalisation.MIN_MAX;
+        return switch (normalisation) {
+            case "quantile-5-95" -> Segmenter.Normalisation.QUANTILE_5_95;
+            case "none" -> Segmenter.Normalisation.NONE;
+            default -> Segmenter.Normalisation.MIN_MAX;
+        };
     }
 
     public Segmenter.Crop segmenterCrop() {

@@ -28,14 +28,12 @@ public final class ModelRunner {
         if ("label-map".equals(m.outputKind())) {
             output = Segmenter.segment(engine, model.onnx(), input, m.segmenterNormalisation(), m.segmenterCrop());
         } else {
-            Volume normalised = m.segmenterNormalisation() == Segmenter.Normalisation.MIN_MAX
-                    ? org.neurogate.inference.preprocess.IntensityNormalization.minMax(input)
-                    : org.neurogate.inference.preprocess.IntensityNormalization.quantile(input, 0.05, 0.95);
+            Volume normalised = Segmenter.normalise(input, m.segmenterNormalisation());
             InferenceEngine.Tensor map = engine.run(model.onnx(), normalised.voxels(),
                     new long[] {1, 1, input.nz(), input.ny(), input.nx()});
             output = input.withVoxels(map.values());
         }
-        Volume nativeGrid = output == input || input == series ? output
+        Volume nativeGrid = input == series ? output
                 : Conform.toNative(output, series.blank(), "label-map".equals(m.outputKind())
                         ? Interpolation.NEAREST : Interpolation.LINEAR);
         return new Output(output, nativeGrid);

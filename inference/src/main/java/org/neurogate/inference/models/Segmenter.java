@@ -13,7 +13,7 @@ import org.neurogate.inference.volume.Volume;
 public final class Segmenter {
 
     /** Intensity normalisation a model was trained with. */
-    public enum Normalisation { MIN_MAX, QUANTILE_5_95 }
+    public enum Normalisation { MIN_MAX, QUANTILE_5_95, NONE }
 
     /**
      * Crop to the bounding box of voxels above 0 after normalisation, widened by {@code before} voxels
@@ -33,8 +33,7 @@ public final class Segmenter {
 
     public static Volume segment(InferenceEngine engine, Path model, Volume input, Normalisation normalisation,
                                  Crop crop) throws OrtException {
-        Volume normalised = normalisation == Normalisation.MIN_MAX ? IntensityNormalization.minMax(input)
-                : IntensityNormalization.quantile(input, 0.05, 0.95);
+        Volume normalised = normalise(input, normalisation);
         int[] lo = {0, 0, 0};
         int[] hi = {input.nx(), input.ny(), input.nz()};
         if (crop.enabled()) {
@@ -89,6 +88,15 @@ public final class Segmenter {
             return null;
         });
         return input.withVoxels(labels);
+    }
+
+    /** The intensity normalisation a model was trained with. */
+    static Volume normalise(Volume input, Normalisation normalisation) {
+        return switch (normalisation) {
+            case MIN_MAX -> IntensityNormalization.minMax(input);
+            case QUANTILE_5_95 -> IntensityNormalization.quantile(input, 0.05, 0.95);
+            case NONE -> input;
+        };
     }
 
     /** [min corner, max corner] (inclusive) of voxels above 0, per axis i, j, k; null when there are none. */
