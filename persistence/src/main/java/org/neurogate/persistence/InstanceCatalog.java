@@ -122,20 +122,6 @@ public class InstanceCatalog {
         }
     }
 
-    /** Relative storage path of a recorded instance. */
-    @Transactional
-    public Optional<String> storagePathOf(String sopInstanceUid) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT storage_path FROM instance WHERE sop_instance_uid = ?")) {
-            ps.setString(1, sopInstanceUid);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new CatalogUnavailableException("instance lookup failed: " + e.getMessage(), e);
-        }
-    }
-
     /**
      * Marks every series that received nothing for {@code stableSeconds} as COMPLETE and queues an
      * analysis job for each MR one, in one statement: the timer is the {@code last_received_at} column,

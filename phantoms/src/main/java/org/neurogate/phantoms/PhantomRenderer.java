@@ -46,8 +46,7 @@ public final class PhantomRenderer {
 
     public RenderedSeries render(SeriesRole role, ImageGrid grid) {
         int n = grid.voxelCount();
-        boolean diffusion = role == SeriesRole.DWI || role == SeriesRole.ADC;
-        short[] frames = new short[diffusion && role == SeriesRole.DWI ? 2 * n : n];
+        short[] frames = new short[role == SeriesRole.DWI ? 2 * n : n];
         byte[] labels = new byte[n];
         byte[] lesion = new byte[n];
         double blur = Math.cbrt(grid.columnSpacing() * grid.rowSpacing() * grid.sliceThickness());

@@ -73,10 +73,6 @@ public class InstanceStore {
         }
     }
 
-    public Path instancesDirectory() {
-        return instancesDir;
-    }
-
     /**
      * Receives the data set from {@code source} and stores it.
      *

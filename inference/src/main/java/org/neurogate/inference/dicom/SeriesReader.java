@@ -117,11 +117,10 @@ public final class SeriesReader {
         boolean signed = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.PixelRepresentation, 0) == 1;
         List<DicomFrame> frames = new ArrayList<>();
         for (int f = 0; f < image.getNumberOfFrames(); f++) {
-            AttributeList geometry = enhanced ? null : list;
             double[] position = enhanced ? groupValues(list, f, TagFromName.PlanePositionSequence, TagFromName.ImagePositionPatient)
                     : Attribute.getDoubleValues(list, TagFromName.ImagePositionPatient);
             double[] orientation = enhanced ? groupValues(list, f, TagFromName.PlaneOrientationSequence, TagFromName.ImageOrientationPatient)
-                    : Attribute.getDoubleValues(geometry, TagFromName.ImageOrientationPatient);
+                    : Attribute.getDoubleValues(list, TagFromName.ImageOrientationPatient);
             double[] spacing = enhanced ? groupValues(list, f, TagFromName.PixelMeasuresSequence, TagFromName.PixelSpacing)
                     : Attribute.getDoubleValues(list, TagFromName.PixelSpacing);
             if (position == null || position.length != 3 || orientation == null || orientation.length != 6
