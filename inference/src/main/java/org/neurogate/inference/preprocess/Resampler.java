@@ -48,6 +48,12 @@ public final class Resampler {
         return targetGrid.withVoxels(out);
     }
 
+    /** Trilinear value at a patient (LPS) position; 0 outside the grid. */
+    public static float linearAtPatient(Volume v, double x, double y, double z) {
+        double[] ijk = v.patientToVoxel(x, y, z);
+        return linear(v, ijk[0], ijk[1], ijk[2]);
+    }
+
     static float nearest(Volume v, double x, double y, double z) {
         int i = (int) Math.round(x);
         int j = (int) Math.round(y);

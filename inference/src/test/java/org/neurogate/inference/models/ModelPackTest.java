@@ -37,7 +37,7 @@ class ModelPackTest {
     @Test
     void theReferencePackBuiltByTheProjectValidates(@TempDir Path dir) throws Exception {
         ModelPack pack = ModelPack.load(ReferencePack.materialise(dir), engine);
-        assertEquals(List.of("reference-brain-mask", "reference-lr-asymmetry", "reference-tissue"),
+        assertEquals(List.of("reference-brain-age", "reference-brain-mask", "reference-lr-asymmetry", "reference-tissue"),
                 pack.models().stream().map(m -> m.manifest().id()).toList());
     }
 

@@ -15,9 +15,11 @@ import org.neurogate.phantoms.geometry.Vec3;
  *
  * <p>Ageing, with the sources of the rates used:
  * <ul>
- *   <li>Hippocampus: -0.85 %/year after 50 (Fraser, Shaw & Cherbuin, NeuroImage 2015;112:364-374,
- *       meta-analysis of 28 longitudinal studies). MCI: about 12 % below age-matched controls (Shi et al.,
- *       Hippocampus 2009;19:1055-1064, meta-analysis: 11-13 %).</li>
+ *   <li>Hippocampus: the median of cognitively normal adults of the same sex and age, from the NiChart
+ *       DLMUSE centile tables (CBICA NiChart_Project, dlmuse_centiles_CN-Males/Females.csv: the mean of
+ *       the left and right medians, see {@link #HIPPOCAMPUS_MEDIAN_MM3}), with +-6 % individual variation.
+ *       MCI: about 12 % below age-matched controls (Shi et al., Hippocampus 2009;19:1055-1064,
+ *       meta-analysis: 11-13 %).</li>
  *   <li>Grey matter: -0.5 %/year from 40 and -0.83 %/year from 65 (Crivello et al., PLoS One
  *       2014;9:e114478: -0.83 %/year global GM loss at 65-82), modelled as cortical thinning.</li>
  *   <li>Lateral and third ventricles: +2.5 %/year volume from 40, compounding (ventricular enlargement
@@ -45,6 +47,18 @@ public final class HeadAnatomy {
     private final Rotation toHead;
     private final MidlineShift shift;
     private final double hippocampalVolumeFactor;
+
+    /** Ages of {@link #HIPPOCAMPUS_MEDIAN_MM3}'s columns. */
+    private static final double[] MEDIAN_AGES = {40, 50, 60, 70, 80, 90};
+    /**
+     * One hippocampus (mean of left and right), median volume in mm^3 of cognitively normal adults, by
+     * sex (row 0 women, row 1 men) and age: NiChart DLMUSE centiles, 50th centile.
+     */
+    static final double[][] HIPPOCAMPUS_MEDIAN_MM3 = {
+        {3837.5, 3832.5, 3790.5, 3648.5, 3421.0, 3067.0},
+        {4197.0, 4165.0, 4104.5, 3987.5, 3717.0, 3371.0}};
+    /** Volume of the hippocampal ellipsoid at unit scale (semi-axes 7.3 x 20 x 6.4 mm). */
+    private static final double HIPPOCAMPAL_ELLIPSOID_MM3 = 4.0 / 3 * Math.PI * 7.3 * 20 * 6.4;
 
     private record Structure(Tissue tissue, Ellipsoid shape, boolean fromWhiteMatterOnly) {
     }
@@ -74,9 +88,10 @@ public final class HeadAnatomy {
         greyMatterThickness = 16.0 * greyMatterLoss * (subject.diagnosis() == Subject.Diagnosis.MCI ? 0.97 : 1.0);
         fissureHalfWidth = 0.8 + 0.02 * yearsOver40;
         double ventricleScale = Math.cbrt(Math.pow(1.025, yearsOver40)) * jitter(random, 0.05);
-        hippocampalVolumeFactor = Math.pow(1 - 0.0085, Math.max(0, age - 50))
-                * (subject.diagnosis() == Subject.Diagnosis.MCI ? 0.88 : 1.0);
-        double hippocampalScale = scale * Math.cbrt(hippocampalVolumeFactor) * jitter(random, 0.02);
+        double targetMm3 = medianHippocampusMm3(subject.sex(), age)
+                * (subject.diagnosis() == Subject.Diagnosis.MCI ? 0.88 : 1.0) * jitter(random, 0.06);
+        hippocampalVolumeFactor = targetMm3 / HIPPOCAMPAL_ELLIPSOID_MM3;
+        double hippocampalScale = Math.cbrt(hippocampalVolumeFactor);
 
         // Priority order: later structures take their share from what earlier ones left.
         addPair(Tissue.DEEP_GREY_MATTER, new Ellipsoid(new Vec3(10, 8, 0).times(scale), 7 * scale, 12 * scale,
@@ -322,7 +337,22 @@ public final class HeadAnatomy {
         return v <= 0 ? 0 : v >= 1 ? 1 : v;
     }
 
-    /** Nominal hippocampal volume factor from age and diagnosis (1 = a healthy 50-year-old). */
+    /** Normative median of one hippocampus, linear between the tabulated ages and constant beyond them. */
+    static double medianHippocampusMm3(Subject.Sex sex, double age) {
+        double[] row = HIPPOCAMPUS_MEDIAN_MM3[sex == Subject.Sex.F ? 0 : 1];
+        if (age <= MEDIAN_AGES[0]) {
+            return row[0];
+        }
+        for (int i = 1; i < MEDIAN_AGES.length; i++) {
+            if (age <= MEDIAN_AGES[i]) {
+                double t = (age - MEDIAN_AGES[i - 1]) / (MEDIAN_AGES[i] - MEDIAN_AGES[i - 1]);
+                return row[i - 1] + t * (row[i] - row[i - 1]);
+            }
+        }
+        return row[row.length - 1];
+    }
+
+    /** Nominal hippocampal volume relative to the unit ellipsoid, from sex, age, diagnosis and variation. */
     public double hippocampalVolumeFactor() {
         return hippocampalVolumeFactor;
     }

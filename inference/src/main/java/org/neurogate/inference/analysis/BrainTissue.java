@@ -1,0 +1,172 @@
+package org.neurogate.inference.analysis;
+
+import ai.onnxruntime.OrtException;
+import java.util.Arrays;
+import org.neurogate.inference.models.ModelPack;
+import org.neurogate.inference.models.Segmenter;
+import org.neurogate.inference.onnx.InferenceEngine;
+import org.neurogate.inference.preprocess.Conform;
+import org.neurogate.inference.preprocess.Interpolation;
+import org.neurogate.inference.volume.Volume;
+
+/**
+ * Intracranial mask and CSF / grey / white matter of a T1 series, in the conformed 1 mm space.
+ *
+ * <p>The mask model finds the intracranial cavity. The three tissue intensities are then measured on
+ * this scan (k-means on the intracranial voxels), because T1 contrast and scaling differ between
+ * scanners, sequences and sites; the T1 is mapped piecewise linearly onto a tissue-anchored scale
+ * (CSF 0, grey 1, white 2) and the tissue model classifies on that scale.
+ *
+ * @param conformedT1 the T1 resampled to 256^3 1 mm LIA
+ * @param labels      on the conformed grid: 0 outside the intracranial mask, then {@link #CSF},
+ *                    {@link #GREY}, {@link #WHITE}
+ * @param centres     the measured CSF, grey and white matter intensities (scanner units)
+ */
+public record BrainTissue(Volume conformedT1, Volume labels, double[] centres, ModelUse mask, ModelUse tissue) {
+
+    public static final int CSF = 1;
+    public static final int GREY = 2;
+    public static final int WHITE = 3;
+
+    public BrainTissue {
+        centres = centres.clone();
+    }
+
+    @Override
+    public double[] centres() {
+        return centres.clone();
+    }
+
+    public static BrainTissue segment(InferenceEngine engine, Volume t1, ModelPack.Model maskModel,
+                                      ModelPack.Model tissueModel) throws OrtException {
+        Volume conformed = Conform.conform(t1, 256, 1.0, Interpolation.LINEAR);
+        Volume mask = Segmenter.segment(engine, maskModel.onnx(), conformed, Segmenter.Normalisation.QUANTILE_5_95,
+                Segmenter.Crop.NONE);
+        float[] m = mask.voxels();
+        float[] v = conformed.voxels();
+        int inside = 0;
+        for (float x : m) {
+            inside += x > 0.5f ? 1 : 0;
+        }
+        if (inside < 100_000) {
+            throw new IllegalStateException("intracranial mask has " + inside + " mL; not a head T1");
+        }
+        float[] intracranial = new float[inside];
+        int n = 0;
+        for (int i = 0; i < v.length; i++) {
+            if (m[i] > 0.5f) {
+                intracranial[n++] = v[i];
+            }
+        }
+        double[] centres = kMeans3(intracranial);
+        float[] anchored = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            anchored[i] = (float) anchor(v[i], centres);
+        }
+        Volume classes = Segmenter.segment(engine, tissueModel.onnx(), conformed.withVoxels(anchored),
+                Segmenter.Normalisation.NONE, Segmenter.Crop.NONE);
+        float[] c = classes.voxels();
+        float[] labels = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            labels[i] = m[i] > 0.5f ? c[i] + 1 : 0;
+        }
+        return new BrainTissue(conformed, conformed.withVoxels(labels), centres, ModelUse.of(maskModel),
+                ModelUse.of(tissueModel));
+    }
+
+    /** Piecewise linear through (csf, 0), (grey, 1), (white, 2), extended linearly beyond both ends. */
+    static double anchor(double x, double[] c) {
+        return x < c[1] ? (x - c[0]) / (c[1] - c[0]) : 1 + (x - c[1]) / (c[2] - c[1]);
+    }
+
+    /** Three-class 1D k-means (Lloyd), started at the 10th, 50th and 90th percentiles; returns sorted centres. */
+    static double[] kMeans3(float[] values) {
+        float[] sorted = values.clone();
+        Arrays.sort(sorted);
+        double[] c = {sorted[sorted.length / 10], sorted[sorted.length / 2], sorted[sorted.length * 9 / 10]};
+        for (int iteration = 0; iteration < 100; iteration++) {
+            double[] sum = new double[3];
+            long[] count = new long[3];
+            double cut01 = (c[0] + c[1]) / 2;
+            double cut12 = (c[1] + c[2]) / 2;
+            for (float x : sorted) {
+                int k = x < cut01 ? 0 : x < cut12 ? 1 : 2;
+                sum[k] += x;
+                count[k]++;
+            }
+            double moved = 0;
+            for (int k = 0; k < 3; k++) {
+                double next = count[k] == 0 ? c[k] : sum[k] / count[k];
+                moved = Math.max(moved, Math.abs(next - c[k]));
+                c[k] = next;
+            }
+            if (moved < 1e-3 * (c[2] - c[0])) {
+                break;
+            }
+        }
+        Arrays.sort(c);
+        return modes(sorted, c);
+    }
+
+    /**
+     * Each class's histogram peak near its k-means centre. Partial-volume voxels pull a cluster's mean
+     * towards its neighbours (most CSF voxels border grey matter), but not its peak; class boundaries
+     * halfway between peaks keep the volumes unbiased.
+     */
+    private static double[] modes(float[] sorted, double[] centres) {
+        double width = (centres[2] - centres[0]) / 100;
+        double[] peaks = new double[3];
+        for (int k = 0; k < 3; k++) {
+            double lo = k == 0 ? centres[0] - 30 * width : (centres[k - 1] + centres[k]) / 2;
+            double hi = k == 2 ? centres[2] + 30 * width : (centres[k] + centres[k + 1]) / 2;
+            int bins = Math.max(3, (int) Math.ceil((hi - lo) / width));
+            long[] histogram = new long[bins];
+            int from = lowerBound(sorted, lo);
+            for (int i = from; i < sorted.length && sorted[i] < hi; i++) {
+                histogram[Math.min(bins - 1, (int) ((sorted[i] - lo) / width))]++;
+            }
+            int best = -1;
+            long bestCount = -1;
+            for (int b = 1; b < bins - 1; b++) {
+                long smoothed = histogram[b - 1] + 2 * histogram[b] + histogram[b + 1];
+                if (smoothed > bestCount) {
+                    bestCount = smoothed;
+                    best = b;
+                }
+            }
+            peaks[k] = bestCount <= 0 ? centres[k] : lo + (best + 0.5) * width;
+        }
+        return peaks;
+    }
+
+    private static int lowerBound(float[] sorted, double value) {
+        int lo = 0;
+        int hi = sorted.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (sorted[mid] < value) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /** Volume in mL of the voxels carrying {@code label}. */
+    public double volumeMl(int label) {
+        long count = 0;
+        for (float x : labels.voxels()) {
+            count += Math.round(x) == label ? 1 : 0;
+        }
+        return count * labels.voxelVolumeMm3() / 1000;
+    }
+
+    public double intracranialMl() {
+        long count = 0;
+        for (float x : labels.voxels()) {
+            count += x > 0.5f ? 1 : 0;
+        }
+        return count * labels.voxelVolumeMm3() / 1000;
+    }
+}

@@ -1,0 +1,52 @@
+package org.neurogate.inference.analysis;
+
+import org.neurogate.inference.volume.Volume;
+
+/** Voxel and lesion-wise agreement of two lesion masks on the same grid. */
+final class LesionOverlap {
+
+    private LesionOverlap() {
+    }
+
+    /** [Dice, lesion-wise F1]: a lesion counts as found when any voxel of it overlaps the other mask. */
+    static double[] score(Volume found, Volume truth) {
+        float[] a = found.voxels();
+        float[] b = truth.voxels();
+        boolean[] ma = new boolean[a.length];
+        boolean[] mb = new boolean[b.length];
+        long both = 0;
+        long na = 0;
+        long nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            ma[i] = a[i] > 0;
+            mb[i] = b[i] > 0;
+            both += ma[i] && mb[i] ? 1 : 0;
+            na += ma[i] ? 1 : 0;
+            nb += mb[i] ? 1 : 0;
+        }
+        double dice = na + nb == 0 ? 1 : 2.0 * both / (na + nb);
+        double precision = detected(ma, mb, found);
+        double recall = detected(mb, ma, found);
+        double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
+        return new double[] {dice, f1};
+    }
+
+    /** Share of the components of {@code of} that overlap {@code other}; 1 when there are none. */
+    private static double detected(boolean[] of, boolean[] other, Volume grid) {
+        Components.Labelled c = Components.label(of, grid.nx(), grid.ny(), grid.nz());
+        if (c.count() == 0) {
+            return 1;
+        }
+        boolean[] hit = new boolean[c.count() + 1];
+        for (int i = 0; i < of.length; i++) {
+            if (c.labels()[i] > 0 && other[i]) {
+                hit[c.labels()[i]] = true;
+            }
+        }
+        int hits = 0;
+        for (int k = 1; k <= c.count(); k++) {
+            hits += hit[k] ? 1 : 0;
+        }
+        return hits / (double) c.count();
+    }
+}

@@ -1,0 +1,349 @@
+package org.neurogate.inference.analysis;
+
+import ai.onnxruntime.OrtException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.neurogate.inference.models.BrainAgeFit;
+import org.neurogate.inference.models.ModelManifest;
+import org.neurogate.inference.models.ModelPack;
+import org.neurogate.inference.models.ModelRunner;
+import org.neurogate.inference.models.ReferencePack;
+import org.neurogate.inference.onnx.InferenceEngine;
+import org.neurogate.inference.preprocess.Conform;
+import org.neurogate.inference.preprocess.Interpolation;
+import org.neurogate.inference.roles.SeriesRole;
+import org.neurogate.inference.volume.Volume;
+
+/**
+ * Runs the four analyses on one study: stroke lesions (DWI + ADC) and white-matter hyperintensities
+ * (FLAIR), midline symmetry, brain age and MCI biomarkers (T1). Each analysis runs when its series
+ * are present and says why not otherwise.
+ *
+ * <p>Models: the reference pack's brain mask, tissue classifier and brain-age regression always; a
+ * hippocampus from an imported pack model whose labels name the hippocampus (MeshNet model18cls,
+ * the 104-class model) when one is loaded, else from the anatomical prior.
+ */
+public final class StudyAnalyzer {
+
+    private static final Pattern HIPPOCAMPUS = Pattern.compile("(?i)^(left-|right-)?hippocampus$");
+    /** Midline shifts under this are reported as "none": below the method's precision. */
+    static final double SHIFT_REPORTING_MM = 0.5;
+
+    /** Labels of {@code labels_t1}: tissue classes, then the structures drawn over them. */
+    public static final int LABEL_VENTRICLES = 4;
+    public static final int LABEL_HIPPOCAMPUS_LEFT = 5;
+    public static final int LABEL_HIPPOCAMPUS_RIGHT = 6;
+
+    /** The findings, and the label maps on each source series' native grid (for NIfTI and SEG). */
+    public record StudyAnalysis(Findings findings, Map<String, LabelMap> labelMaps) {
+    }
+
+    /** A label map and the series whose grid it lies on. */
+    public record LabelMap(String sourceSeriesUid, Volume labels) {
+    }
+
+    private final InferenceEngine engine;
+    private final ModelPack.Model brainMask;
+    private final ModelPack.Model tissue;
+    private final ModelPack.Model brainAge;
+    private final ModelPack.Model hippocampusModel;
+
+    public StudyAnalyzer(InferenceEngine engine, List<ModelPack> packs) {
+        this.engine = engine;
+        this.brainMask = find(packs, "reference-brain-mask").orElseThrow(() -> missing("reference-brain-mask"));
+        this.tissue = find(packs, "reference-tissue").orElseThrow(() -> missing("reference-tissue"));
+        this.brainAge = find(packs, "reference-brain-age").orElseThrow(() -> missing("reference-brain-age"));
+        this.hippocampusModel = packs.stream().flatMap(p -> p.models().stream())
+                .filter(m -> m.manifest().labels() != null && "label-map".equals(m.manifest().outputKind())
+                        && m.manifest().labels().stream().anyMatch(l -> HIPPOCAMPUS.matcher(l.name()).matches()))
+                .findFirst().orElse(null);
+    }
+
+    private static Optional<ModelPack.Model> find(List<ModelPack> packs, String id) {
+        return packs.stream().flatMap(p -> p.models().stream()).filter(m -> m.manifest().id().equals(id)).findFirst();
+    }
+
+    private static IllegalStateException missing(String id) {
+        return new IllegalStateException("the reference pack's model " + id + " is not loaded");
+    }
+
+    public StudyAnalysis analyze(StudyInput study) throws OrtException {
+        List<String> notAssessed = new ArrayList<>();
+        Set<ModelUse> models = new LinkedHashSet<>();
+        Map<String, LabelMap> maps = new LinkedHashMap<>();
+        StudyInput.RoleVolume t1 = study.get(SeriesRole.T1);
+        Findings.Midline midline = null;
+        Findings.BrainAge age = null;
+        Findings.Mci mci = null;
+        MidSagittalPlane plane = null;
+        if (t1 == null) {
+            notAssessed.add("midline symmetry not assessed: no T1 series");
+            notAssessed.add("brain age not assessed: no T1 series");
+            notAssessed.add("MCI biomarkers not assessed: no T1 series");
+        } else {
+            T1Results r = analyzeT1(t1, study.demographics(), notAssessed);
+            midline = r.midline();
+            age = r.brainAge();
+            mci = r.mci();
+            plane = r.plane();
+            models.addAll(r.models());
+            maps.put("labels_t1", new LabelMap(t1.seriesInstanceUid(), r.labels()));
+        }
+        Findings.StrokeLesions lesion = null;
+        DiffusionLesions diffusion = null;
+        StudyInput.RoleVolume b1000 = study.get(SeriesRole.DWI_B1000);
+        StudyInput.RoleVolume b0 = study.get(SeriesRole.DWI_B0);
+        StudyInput.RoleVolume adc = study.get(SeriesRole.ADC);
+        if (b1000 == null || (b0 == null && adc == null)) {
+            notAssessed.add(b1000 == null && b0 == null && adc == null ? "stroke not assessed: no diffusion series"
+                    : "stroke not assessed: needs a b=1000 trace with an ADC map or a b=0 image");
+        } else {
+            Volume adcVolume;
+            String adcSource;
+            if (adc != null) {
+                adcVolume = adc.volume();
+                adcSource = "scanner";
+            } else {
+                adcVolume = DiffusionLesions.computeAdc(b0.volume(), b1000.volume(), 1000);
+                adcSource = "computed from b0 and b1000";
+            }
+            Volume reference = b0 != null ? b0.volume() : b1000.volume();
+            if (plane == null) {
+                // No T1: the plane from the diffusion images themselves.
+                Volume headMask = headMask(reference);
+                plane = MidSagittalPlane.estimate(reference, headMask, DiffusionLesions.median(reference.voxels()) + 1);
+            }
+            diffusion = DiffusionLesions.segment(reference, b1000.volume(), adcVolume, adcSource, plane);
+            ModelUse method = ModelUse.builtIn("diffusion-lesion");
+            models.add(method);
+            lesion = new Findings.StrokeLesions(b1000.seriesInstanceUid(), adcSource, diffusion.lesions().size(),
+                    diffusion.totalVolumeMl(), diffusion.coreVolumeMl(), diffusion.hemisphereVolumeMl("left"),
+                    diffusion.hemisphereVolumeMl("right"), diffusion.largestVolumeMl(), method);
+            maps.put("lesion_mask", new LabelMap(b1000.seriesInstanceUid(), diffusion.mask()));
+        }
+        Findings.WhiteMatterLesions wmh = null;
+        StudyInput.RoleVolume flair = study.get(SeriesRole.FLAIR);
+        if (flair == null) {
+            notAssessed.add("white-matter hyperintensities not assessed: no FLAIR series");
+        } else {
+            WhiteMatterHyperintensities.Result w = WhiteMatterHyperintensities.segment(flair.volume(),
+                    diffusion == null ? null : diffusion.mask());
+            ModelUse method = ModelUse.builtIn("flair-hyperintensity");
+            models.add(method);
+            wmh = new Findings.WhiteMatterLesions(flair.seriesInstanceUid(), w.count(), w.volumeMl(), method);
+            maps.put("wmh_mask", new LabelMap(flair.seriesInstanceUid(), w.mask()));
+        }
+        Findings findings = new Findings(study.studyInstanceUid(), lesion, wmh, midline, age, mci, notAssessed,
+                new ArrayList<>(models), study.qcNotes());
+        return new StudyAnalysis(findings, maps);
+    }
+
+    private record T1Results(Findings.Midline midline, Findings.BrainAge brainAge, Findings.Mci mci,
+                             MidSagittalPlane plane, Volume labels, List<ModelUse> models) {
+    }
+
+    private T1Results analyzeT1(StudyInput.RoleVolume t1, Demographics who, List<String> notAssessed)
+            throws OrtException {
+        List<ModelUse> used = new ArrayList<>();
+        BrainTissue brain = BrainTissue.segment(engine, t1.volume(), brainMask, tissue);
+        used.add(brain.mask());
+        used.add(brain.tissue());
+        double[] c = brain.centres();
+        MidSagittalPlane plane = MidSagittalPlane.estimate(brain.conformedT1(), brain.labels(), (c[2] - c[0]) / 2);
+        BrainFrame frame = BrainFrame.fit(brain.labels(), plane);
+        ModelUse symmetry = ModelUse.builtIn("mid-sagittal-symmetry");
+        used.add(symmetry);
+        SeptumShift septum = SeptumShift.measure(t1.volume(), plane, frame.origin(), (c[0] + c[1]) / 2);
+        if (septum == null) {
+            notAssessed.add("midline shift not assessed: no septum pellucidum between two CSF-filled ventricles found");
+        }
+        // Tissue volumes in the conformed space; ventricles: deep CSF that is more than a fissure.
+        Volume conformedLabels = brain.labels();
+        float[] labels = conformedLabels.voxels().clone();
+        markVentricles(conformedLabels, frame, labels);
+        double[] left = new double[5];
+        double[] right = new double[5];
+        double voxelMl = conformedLabels.voxelVolumeMm3() / 1000;
+        for (int k = 0; k < conformedLabels.nz(); k++) {
+            for (int j = 0; j < conformedLabels.ny(); j++) {
+                for (int i = 0; i < conformedLabels.nx(); i++) {
+                    int label = Math.round(labels[conformedLabels.index(i, j, k)]);
+                    if (label == 0) {
+                        continue;
+                    }
+                    double[] p = conformedLabels.voxelToPatient(i, j, k);
+                    (plane.distance(p[0], p[1], p[2]) >= 0 ? left : right)[label] += voxelMl;
+                }
+            }
+        }
+        double csf = left[BrainTissue.CSF] + right[BrainTissue.CSF] + left[LABEL_VENTRICLES] + right[LABEL_VENTRICLES];
+        double grey = left[BrainTissue.GREY] + right[BrainTissue.GREY];
+        double white = left[BrainTissue.WHITE] + right[BrainTissue.WHITE];
+        double ventricles = left[LABEL_VENTRICLES] + right[LABEL_VENTRICLES];
+        double icv = csf + grey + white;
+        Volume nativeLabels = Conform.toNative(conformedLabels.withVoxels(labels), t1.volume().blank(),
+                Interpolation.NEAREST);
+        // Hippocampi on the native grid, drawn over the tissue labels.
+        double[] hippocampi;
+        ModelUse hippocampusMethod;
+        float[] out = nativeLabels.voxels().clone();
+        if (hippocampusModel != null) {
+            ModelRunner.Output o = ModelRunner.run(engine, hippocampusModel, t1.volume());
+            Set<Integer> ids = new LinkedHashSet<>();
+            for (ModelManifest.Label l : hippocampusModel.manifest().labels()) {
+                if (HIPPOCAMPUS.matcher(l.name()).matches()) {
+                    ids.add(l.value());
+                }
+            }
+            hippocampi = drawHippocampi(t1.volume(), o.nativeGrid().voxels(), ids, plane, out);
+            hippocampusMethod = ModelUse.of(hippocampusModel);
+        } else {
+            HippocampalPrior.Result h = HippocampalPrior.segment(t1.volume(), frame, c);
+            float[] hl = h.labels().voxels();
+            for (int i = 0; i < out.length; i++) {
+                if (hl[i] > 0) {
+                    out[i] = hl[i] == 1 ? LABEL_HIPPOCAMPUS_LEFT : LABEL_HIPPOCAMPUS_RIGHT;
+                }
+            }
+            hippocampi = new double[] {h.leftMl(), h.rightMl()};
+            hippocampusMethod = ModelUse.builtIn("hippocampal-prior");
+        }
+        used.add(hippocampusMethod);
+        Double shift = septum == null ? null : septum.shiftMm();
+        String direction = shift == null ? null : Math.abs(shift) < SHIFT_REPORTING_MM ? "none" : shift > 0 ? "left" : "right";
+        Findings.Midline midline = new Findings.Midline(t1.seriesInstanceUid(), plane.normal(), plane.offsetMm(),
+                plane.yawDeg(), plane.rollDeg(), shift == null ? null : Math.abs(shift), direction,
+                asymmetry(left[BrainTissue.GREY], right[BrainTissue.GREY]),
+                asymmetry(left[BrainTissue.WHITE], right[BrainTissue.WHITE]),
+                asymmetry(left[LABEL_VENTRICLES], right[LABEL_VENTRICLES]), symmetry);
+        // Brain age from ICV-normalised volumes.
+        float[] features = brainAgeFeatures(grey, white, csf, ventricles, hippocampi[0] + hippocampi[1]);
+        double predicted = engine.run(brainAge.onnx(), features, new long[] {1, 1, 1, 1, features.length}).values()[0];
+        double uncertainty = brainAgeUncertainty();
+        Double chronological = who.ageYears();
+        if (chronological == null) {
+            notAssessed.add("brain-age gap not assessed: no PatientAge, and no PatientBirthDate with StudyDate");
+        }
+        used.add(ModelUse.of(brainAge));
+        Findings.BrainAge age = new Findings.BrainAge(t1.seriesInstanceUid(), predicted, uncertainty, chronological,
+                who.ageSource(), chronological == null ? null : predicted - chronological, ModelUse.of(brainAge));
+        List<NormativeModel.Score> norms = new ArrayList<>();
+        Double risk = null;
+        List<Findings.RiskFactor> factors = List.of();
+        if (chronological == null || who.sex() == null) {
+            notAssessed.add("normative scores and MCI risk not assessed: "
+                    + (chronological == null ? "age unknown" : "PatientSex is not F or M"));
+        } else {
+            norms.add(NormativeModel.score(NormativeModel.Structure.HIPPOCAMPUS_LEFT, hippocampi[0], who.sex(), chronological));
+            norms.add(NormativeModel.score(NormativeModel.Structure.HIPPOCAMPUS_RIGHT, hippocampi[1], who.sex(), chronological));
+            norms.add(NormativeModel.score(NormativeModel.Structure.GREY_MATTER, grey, who.sex(), chronological));
+            norms.add(NormativeModel.score(NormativeModel.Structure.WHITE_MATTER, white, who.sex(), chronological));
+            norms.add(NormativeModel.score(NormativeModel.Structure.VENTRICLES, ventricles, who.sex(), chronological));
+            norms.add(NormativeModel.score(NormativeModel.Structure.TOTAL_BRAIN, grey + white, who.sex(), chronological));
+            MciRisk.Result r = MciRisk.score(norms.get(0).z(), norms.get(1).z(), norms.get(2).z());
+            risk = r.scorePct();
+            factors = r.factors();
+            used.add(ModelUse.builtIn("nichart-dlmuse-norms"));
+        }
+        Findings.Mci mci = new Findings.Mci(t1.seriesInstanceUid(), icv, grey, white, csf, ventricles, hippocampi[0],
+                hippocampi[1], hippocampi[0] / icv, hippocampi[1] / icv, asymmetry(hippocampi[0], hippocampi[1]), norms,
+                risk, factors, brain.tissue(), hippocampusMethod);
+        return new T1Results(midline, age, mci, plane, nativeLabels.withVoxels(out), used);
+    }
+
+    /** The regression's residual standard deviation on its training cohort. */
+    private static double brainAgeUncertainty() {
+        try (java.io.InputStream in = ReferencePack.class.getResourceAsStream(ReferencePack.BRAIN_AGE_FIT)) {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readValue(in, BrainAgeFit.class).residualSdYears();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("the brain-age fit is part of the build", e);
+        }
+    }
+
+    /** Hippocampal voxels of a model's label map, split into left and right by the plane. */
+    private static double[] drawHippocampi(Volume t1, float[] modelLabels, Set<Integer> ids, MidSagittalPlane plane,
+                                           float[] out) {
+        double[] ml = new double[2];
+        double voxelMl = t1.voxelVolumeMm3() / 1000;
+        for (int k = 0; k < t1.nz(); k++) {
+            for (int j = 0; j < t1.ny(); j++) {
+                for (int i = 0; i < t1.nx(); i++) {
+                    int index = t1.index(i, j, k);
+                    if (!ids.contains(Math.round(modelLabels[index]))) {
+                        continue;
+                    }
+                    double[] p = t1.voxelToPatient(i, j, k);
+                    boolean leftSide = plane.distance(p[0], p[1], p[2]) >= 0;
+                    out[index] = leftSide ? LABEL_HIPPOCAMPUS_LEFT : LABEL_HIPPOCAMPUS_RIGHT;
+                    ml[leftSide ? 0 : 1] += voxelMl;
+                }
+            }
+        }
+        return ml;
+    }
+
+    /**
+     * Ventricles: CSF in the deep brain (within 60 % of the cavity's radii of its centre, where there
+     * are no sulci) that survives a 3 x 3 x 3 opening, which removes the thin interhemispheric fissure.
+     */
+    private static void markVentricles(Volume labels, BrainFrame frame, float[] out) {
+        int nx = labels.nx();
+        int ny = labels.ny();
+        int nz = labels.nz();
+        float[] l = labels.voxels();
+        boolean[] deep = new boolean[l.length];
+        for (int k = 0; k < nz; k++) {
+            for (int j = 0; j < ny; j++) {
+                for (int i = 0; i < nx; i++) {
+                    int index = labels.index(i, j, k);
+                    if (Math.round(l[index]) != BrainTissue.CSF) {
+                        continue;
+                    }
+                    double[] q = frame.normalised(labels.voxelToPatient(i, j, k));
+                    deep[index] = q[0] * q[0] + q[1] * q[1] + q[2] * q[2] < 0.36;
+                }
+            }
+        }
+        boolean[] opened = Morphology.dilate(Morphology.erode(deep, nx, ny, nz), nx, ny, nz);
+        for (int i = 0; i < l.length; i++) {
+            if (opened[i] && deep[i]) {
+                out[i] = LABEL_VENTRICLES;
+            }
+        }
+    }
+
+    /** The brain-age model's inputs, in the order of its fit's feature names: fractions of the ICV. */
+    static float[] brainAgeFeatures(double grey, double white, double csf, double ventricles, double hippocampi) {
+        double icv = grey + white + csf;
+        return new float[] {(float) (grey / icv), (float) (white / icv), (float) (csf / icv), (float) (ventricles / icv),
+            (float) (hippocampi / icv * 1000)};
+    }
+
+    static double asymmetry(double left, double right) {
+        double mean = (left + right) / 2;
+        return mean == 0 ? 0 : 100 * (left - right) / mean;
+    }
+
+    /** Otsu mask of a diffusion image's head, for the plane when there is no T1. */
+    private static Volume headMask(Volume v) {
+        double t = DiffusionLesions.otsu(v.voxels());
+        float[] m = new float[v.size()];
+        float[] d = v.voxels();
+        for (int i = 0; i < m.length; i++) {
+            m[i] = d[i] > t ? 1 : 0;
+        }
+        return v.withVoxels(m);
+    }
+
+    static String describe(Findings f) {
+        return String.format(Locale.ROOT, "%s: %d measurements, not assessed %s", f.studyInstanceUid(),
+                f.measurements().size(), f.notAssessed());
+    }
+}

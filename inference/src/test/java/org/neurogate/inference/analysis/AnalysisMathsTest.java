@@ -1,0 +1,141 @@
+package org.neurogate.inference.analysis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.neurogate.inference.volume.Volume;
+
+/** Known answers for the analyses' arithmetic and geometry. */
+class AnalysisMathsTest {
+
+    @Test
+    void normativeScoresAtTheTabulatedCentiles() {
+        // NiChart, men, 60 years, left hippocampus: 5th 3.350, median 3.965, 95th 4.529 mL.
+        NormativeModel.Score median = NormativeModel.score(NormativeModel.Structure.HIPPOCAMPUS_LEFT, 3.965, "M", 60);
+        assertEquals(0, median.z(), 1e-9);
+        assertEquals(50, median.percentile(), 1e-6);
+        NormativeModel.Score high = NormativeModel.score(NormativeModel.Structure.HIPPOCAMPUS_LEFT, 4.529, "M", 60);
+        assertEquals(1.645, high.z(), 1e-9);
+        assertEquals(95, high.percentile(), 0.01);
+        NormativeModel.Score low = NormativeModel.score(NormativeModel.Structure.HIPPOCAMPUS_LEFT, 3.350, "M", 60);
+        assertEquals(-1.645, low.z(), 1e-9);
+        // Halfway between 60 (3.965) and 70 (3.853) years.
+        assertEquals((3.965 + 3.853) / 2, NormativeModel.centiles(NormativeModel.Structure.HIPPOCAMPUS_LEFT, "M", 65).p50(), 1e-9);
+        assertTrue(NormativeModel.score(NormativeModel.Structure.GREY_MATTER, 700, "F", 30).ageOutsideNorms());
+        assertThrows(IllegalArgumentException.class, () -> NormativeModel.score(NormativeModel.Structure.GREY_MATTER, 700, "O", 50));
+    }
+
+    @Test
+    void chronologicalAgeFromPatientAgeOrDates() {
+        assertEquals(67.0, Demographics.ageString("067Y"));
+        assertEquals(0.5, Demographics.ageString("006M"), 1e-12);
+        assertNull(Demographics.ageString("67"));
+        assertEquals(41.0, Demographics.between("19800315", "20210315"), 0.01);
+        assertNull(Demographics.between("", "20210315"));
+        assertNull(Demographics.between("20210316", "20210315"), "a birth after the study is not an age");
+    }
+
+    @Test
+    void planeAnglesRoundTrip() {
+        MidSagittalPlane p = MidSagittalPlane.fromAngles(12, -9, 3);
+        assertEquals(12, p.yawDeg(), 1e-9);
+        assertEquals(-9, p.rollDeg(), 1e-9);
+        // The phantom's normal for yaw 12, roll -9 (truth.json of a phantom).
+        assertEquals(0, p.angleTo(new double[] {0.966105, 0.205352, 0.156434}), 1e-3);
+        assertEquals(90, p.angleTo(new double[] {-0.205352 / Math.hypot(0.966105, 0.205352), 0.966105 / Math.hypot(0.966105, 0.205352), 0}), 1e-3);
+        assertEquals(3, p.distance(3 * p.normal()[0], 3 * p.normal()[1], 3 * p.normal()[2]) + 3, 1e-9);
+    }
+
+    @Test
+    void planeOfAMirrorSymmetricObjectInAnyPose() {
+        // Two unequal blobs and a body, mirror images about a plane at yaw 11, roll -7, offset 4 mm.
+        MidSagittalPlane truth = MidSagittalPlane.fromAngles(11, -7, 4);
+        double[] n = truth.normal();
+        int size = 64;
+        double[] identity = {1, 0, 0, 0, 1, 0, 0, 0, 1};
+        float[] voxels = new float[size * size * size];
+        float[] mask = new float[voxels.length];
+        double[][] blobs = {{14, 8, 5, 6, 300}, {10, -12, -8, 5, 200}, {0, 0, 0, 24, 100}};
+        SplittableRandom noise = new SplittableRandom(3);
+        for (int k = 0; k < size; k++) {
+            for (int j = 0; j < size; j++) {
+                for (int i = 0; i < size; i++) {
+                    double[] p = {(i - 32) * 2.0, (j - 32) * 2.0, (k - 32) * 2.0};
+                    double u = truth.distance(p[0], p[1], p[2]);
+                    // Frame coordinates: u across the plane; v, w along it (about patient y and z).
+                    double[] q = {p[0] - (u + 4) * n[0], p[1] - (u + 4) * n[1], p[2] - (u + 4) * n[2]};
+                    double value = 0;
+                    for (double[] b : blobs) {
+                        double d = Math.sqrt(Math.pow(Math.abs(u) - b[0], 2) + Math.pow(q[1] - b[1], 2) + Math.pow(q[2] - b[2], 2));
+                        value += d < b[3] ? b[4] : 0;
+                    }
+                    int index = (k * size + j) * size + i;
+                    voxels[index] = (float) (value + noise.nextGaussian() * 5);
+                    mask[index] = value > 0 ? 1 : 0;
+                }
+            }
+        }
+        Volume image = new Volume(voxels, size, size, size, new double[] {2, 2, 2}, identity, new double[] {-64, -64, -64});
+        MidSagittalPlane found = MidSagittalPlane.estimate(image, image.withVoxels(mask), 150);
+        assertTrue(found.angleTo(n) < 0.5, "angle error " + found.angleTo(n));
+        assertEquals(4, found.offsetMm(), 0.3);
+    }
+
+    @Test
+    void riskScoreFromNormativeDeviations() {
+        MciRisk.Result typical = MciRisk.score(0, 0, 0);
+        // log-odds = -1.4^2/2 - 0.3^2/2 = -1.025 -> 26.4 %
+        assertEquals(100 / (1 + Math.exp(1.025)), typical.scorePct(), 1e-9);
+        MciRisk.Result atrophic = MciRisk.score(-2, -1.6, -0.5);
+        assertTrue(atrophic.scorePct() > 90, "atrophic hippocampi " + atrophic.scorePct());
+        assertEquals("hippocampal volume", atrophic.factors().get(0).factor(), "the largest factor first");
+    }
+
+    @Test
+    void aucOfSeparatedAndTiedScores() {
+        assertEquals(1.0, CohortEvaluation.auc(List.of(3.0, 4.0), List.of(1.0, 2.0)));
+        assertEquals(0.5, CohortEvaluation.auc(List.of(1.0), List.of(1.0)));
+        assertEquals(0.75, CohortEvaluation.auc(List.of(2.0, 4.0), List.of(1.0, 3.0)));
+    }
+
+    @Test
+    void tissuePeaksOfAThreeClassHistogram() {
+        SplittableRandom r = new SplittableRandom(5);
+        float[] values = new float[30_000];
+        for (int i = 0; i < values.length; i++) {
+            double centre = i % 10 < 2 ? 250 : i % 10 < 6 ? 560 : 820;
+            values[i] = (float) (centre + r.nextGaussian() * 20);
+        }
+        double[] c = BrainTissue.kMeans3(values);
+        assertEquals(250, c[0], 8);
+        assertEquals(560, c[1], 8);
+        assertEquals(820, c[2], 8);
+        assertEquals(0.5, BrainTissue.anchor((250 + 560) / 2.0, new double[] {250, 560, 820}), 1e-9);
+        assertEquals(2, BrainTissue.anchor(820, new double[] {250, 560, 820}), 1e-9);
+    }
+
+    @Test
+    void adcFromTwoTraceImages() {
+        double[] identity = {1, 0, 0, 0, 1, 0, 0, 0, 1};
+        Volume b0 = new Volume(new float[] {1000, 1000, 0}, 3, 1, 1, new double[] {1, 1, 1}, identity, new double[3]);
+        Volume b1000 = b0.withVoxels(new float[] {(float) (1000 * Math.exp(-0.8)), (float) (1000 * Math.exp(-0.48)), 5});
+        float[] adc = DiffusionLesions.computeAdc(b0, b1000, 1000).voxels();
+        assertEquals(800, adc[0], 0.1);
+        assertEquals(480, adc[1], 0.1);
+        assertEquals(0, adc[2], "no signal, no ADC");
+    }
+
+    @Test
+    void asymmetryIndexAndSolver() {
+        assertEquals(20, StudyAnalyzer.asymmetry(11, 9), 1e-9);
+        assertEquals(0, StudyAnalyzer.asymmetry(0, 0));
+        double[] x = SeptumShift.solve(new double[][] {{2, 1}, {1, 3}}, new double[] {3, 5});
+        assertEquals(0.8, x[0], 1e-12);
+        assertEquals(1.4, x[1], 1e-12);
+    }
+}
