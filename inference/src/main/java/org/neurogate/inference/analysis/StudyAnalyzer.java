@@ -88,13 +88,23 @@ public final class StudyAnalyzer {
             notAssessed.add("brain age not assessed: no T1 series");
             notAssessed.add("MCI biomarkers not assessed: no T1 series");
         } else {
-            T1Results r = analyzeT1(t1, study.demographics(), notAssessed);
-            midline = r.midline();
-            age = r.brainAge();
-            mci = r.mci();
-            plane = r.plane();
-            models.addAll(r.models());
-            maps.put("labels_t1", new LabelMap(t1.seriesInstanceUid(), r.labels()));
+            T1Results r;
+            try {
+                r = analyzeT1(t1, study.demographics(), notAssessed);
+            } catch (MaskQcException e) {
+                notAssessed.add("midline symmetry not assessed: " + e.getMessage());
+                notAssessed.add("brain age not assessed: " + e.getMessage());
+                notAssessed.add("MCI biomarkers not assessed: " + e.getMessage());
+                r = null;
+            }
+            if (r != null) {
+                midline = r.midline();
+                age = r.brainAge();
+                mci = r.mci();
+                plane = r.plane();
+                models.addAll(r.models());
+                maps.put("labels_t1", new LabelMap(t1.seriesInstanceUid(), r.labels()));
+            }
         }
         Findings.StrokeLesions lesion = null;
         DiffusionLesions diffusion = null;
@@ -149,10 +159,29 @@ public final class StudyAnalyzer {
                              MidSagittalPlane plane, Volume labels, List<ModelUse> models) {
     }
 
+    /** The intracranial mask failed its plausibility check: every T1 number would be wrong. */
+    static final class MaskQcException extends Exception {
+        MaskQcException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Adult intracranial volumes lie within about 1.0-2.0 L (men and women, 5th-95th centile, with
+     * margin); a mask outside 0.9-2.2 L has taken in the scalp or lost brain, and is not reported.
+     */
+    static final double MIN_ICV_ML = 900;
+    static final double MAX_ICV_ML = 2200;
+
     private T1Results analyzeT1(StudyInput.RoleVolume t1, Demographics who, List<String> notAssessed)
-            throws OrtException {
+            throws OrtException, MaskQcException {
         List<ModelUse> used = new ArrayList<>();
         BrainTissue brain = BrainTissue.segment(engine, t1.volume(), brainMask, tissue);
+        double maskMl = brain.intracranialMl();
+        if (maskMl < MIN_ICV_ML || maskMl > MAX_ICV_ML) {
+            throw new MaskQcException(String.format(Locale.ROOT,
+                    "intracranial mask failed QC (%.0f mL, outside %.0f-%.0f mL)", maskMl, MIN_ICV_ML, MAX_ICV_ML));
+        }
         used.add(brain.mask());
         used.add(brain.tissue());
         double[] c = brain.centres();
