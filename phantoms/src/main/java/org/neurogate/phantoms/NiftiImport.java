@@ -99,7 +99,8 @@ public final class NiftiImport {
         }
         double scale;
         if (role == SeriesRole.ADC) {
-            scale = max < 0.1 ? 1e6 : 1;
+            // ADC maps come in mm^2/s (white matter 0.0007), 10^-3 mm^2/s (0.7) or 10^-6 mm^2/s (700).
+            scale = max < 0.1 ? 1e6 : max < 10 ? 1e3 : 1;
         } else {
             scale = max > 4095 || max < 100 ? 4000 / Math.max(max, 1e-6) : 1;
         }

@@ -2,6 +2,9 @@ package org.neurogate.inference.analysis;
 
 import ai.onnxruntime.OrtException;
 import java.util.Arrays;
+import java.util.regex.Pattern;
+import org.neurogate.inference.models.ModelManifest;
+import org.neurogate.inference.models.ModelRunner;
 import org.neurogate.inference.models.ModelPack;
 import org.neurogate.inference.models.Segmenter;
 import org.neurogate.inference.onnx.InferenceEngine;
@@ -27,6 +30,15 @@ public record BrainTissue(Volume conformedT1, Volume labels, double[] centres, M
     public static final int CSF = 1;
     public static final int GREY = 2;
     public static final int WHITE = 3;
+    /** Only from a structure model: ventricles (CSF) and hippocampus (grey matter) as their own labels. */
+    public static final int VENTRICLES = 4;
+    public static final int HIPPOCAMPUS = 5;
+
+    private static final Pattern VENTRICLE_NAME = Pattern.compile("(?i).*ventricle.*");
+    private static final Pattern HIPPOCAMPUS_NAME = Pattern.compile("(?i)^(left-|right-)?hippocampus$");
+    private static final Pattern WHITE_NAME = Pattern.compile("(?i).*(white-matter|brain-stem|wm-hypointensities|corpus.?callosum).*");
+    private static final Pattern GREY_NAME = Pattern.compile(
+            "(?i).*(cortex|ctx-|thalamus|caudate|putamen|pallidum|amygdala|accumbens|ventraldc).*");
 
     public BrainTissue {
         centres = centres.clone();
@@ -35,6 +47,47 @@ public record BrainTissue(Volume conformedT1, Volume labels, double[] centres, M
     @Override
     public double[] centres() {
         return centres.clone();
+    }
+
+    /**
+     * Tissue from an imported whole-brain structure model (MeshNet model18cls, the 104-class model):
+     * its labels grouped by name into grey matter (cortex, deep grey nuclei), white matter (cerebral
+     * and cerebellar white matter, brain stem), ventricles and hippocampus; anything else inside the
+     * brain mask (sulcal CSF, unlabelled voxels) counts as CSF.
+     *
+     * @param maskModel a brain-mask model (mindgrab), or null to take the structure labels' union
+     */
+    public static BrainTissue fromStructureModel(InferenceEngine engine, Volume t1, ModelPack.Model maskModel,
+                                                 ModelPack.Model structureModel) throws OrtException {
+        Volume structures = ModelRunner.run(engine, structureModel, t1).modelSpace();
+        Volume conformed = Conform.conform(t1, 256, 1.0, Interpolation.LINEAR);
+        float[] m = maskModel == null ? null : ModelRunner.run(engine, maskModel, t1).modelSpace().voxels();
+        int[] group = new int[256];
+        for (ModelManifest.Label l : structureModel.manifest().labels()) {
+            String name = l.name();
+            group[l.value()] = l.value() == 0 ? 0 : HIPPOCAMPUS_NAME.matcher(name).matches() ? HIPPOCAMPUS
+                    : VENTRICLE_NAME.matcher(name).matches() ? VENTRICLES : WHITE_NAME.matcher(name).matches() ? WHITE
+                    : GREY_NAME.matcher(name).matches() ? GREY : CSF;
+        }
+        float[] s = structures.voxels();
+        float[] labels = new float[s.length];
+        int inside = 0;
+        for (int i = 0; i < s.length; i++) {
+            int g = group[Math.max(0, Math.min(255, Math.round(s[i])))];
+            boolean brain = m == null ? g > 0 : m[i] > 0.5f || g > 0;
+            labels[i] = brain ? (g == 0 ? CSF : g) : 0;
+            inside += brain ? 1 : 0;
+        }
+        float[] v = conformed.voxels();
+        float[] intracranial = new float[inside];
+        int n = 0;
+        for (int i = 0; i < v.length; i++) {
+            if (labels[i] > 0) {
+                intracranial[n++] = v[i];
+            }
+        }
+        return new BrainTissue(conformed, conformed.withVoxels(labels), kMeans3(intracranial),
+                ModelUse.of(maskModel == null ? structureModel : maskModel), ModelUse.of(structureModel));
     }
 
     public static BrainTissue segment(InferenceEngine engine, Volume t1, ModelPack.Model maskModel,
@@ -160,6 +213,16 @@ public record BrainTissue(Volume conformedT1, Volume labels, double[] centres, M
             count += Math.round(x) == label ? 1 : 0;
         }
         return count * labels.voxelVolumeMm3() / 1000;
+    }
+
+    /** True when the labels came from a structure model, with ventricles and hippocampus of their own. */
+    public boolean hasStructures() {
+        for (float x : labels.voxels()) {
+            if (x >= VENTRICLES) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public double intracranialMl() {

@@ -21,8 +21,16 @@ public record DiffusionLesions(Volume mask, List<Lesion> lesions, String adcSour
 
     /** Ischaemic core: ADC below 620 x 10^-6 mm^2/s (Purushotham et al., Int J Stroke 2015;10:348-353). */
     public static final double CORE_ADC = 620;
-    /** b=1000 above this multiple of normal parenchyma marks a seed of restricted diffusion. */
+    /** b=1000 above this multiple of normal parenchyma, with an ADC not above normal, is lesion-bright. */
     static final double SEED_RATIO = 1.5;
+    /**
+     * Restricted diffusion: ADC below 75 % of normal parenchyma (acute infarcts fall 30-50 %, e.g.
+     * Schlaug et al., Neurology 1997;49:113-119) on a trace at least 1.3 times normal.
+     */
+    static final double RESTRICTED_ADC_RATIO = 0.75;
+    static final double RESTRICTED_TRACE_RATIO = 1.3;
+    /** Restriction must also be clear against the mirror image: ADC below 80 % of the other side's. */
+    static final double MIRROR_ADC_RATIO = 0.8;
     /**
      * A lesion's edge may reach tissue of a slightly higher ADC than the median (grey matter, partial
      * volume): still well below shine-through, which has an ADC of 1.2 times normal and more.
@@ -69,6 +77,19 @@ public record DiffusionLesions(Volume mask, List<Lesion> lesions, String adcSour
         return bHigh.withVoxels(adc);
     }
 
+    /** The trace at {@code targetB}: S0 (S_b / S0)^(targetB / b), a computed DWI (mono-exponential decay). */
+    public static Volume computedTrace(Volume b0, Volume trace, double b, double targetB) {
+        Volume s0 = sameGrid(b0, trace) ? b0 : Resampler.resample(b0, trace.blank(), Interpolation.LINEAR);
+        float[] a = s0.voxels();
+        float[] t = trace.voxels();
+        float[] out = new float[t.length];
+        double power = targetB / b;
+        for (int i = 0; i < t.length; i++) {
+            out[i] = a[i] > 0 && t[i] > 0 ? (float) (a[i] * Math.pow(Math.min(1, t[i] / a[i]), power)) : 0;
+        }
+        return trace.withVoxels(out);
+    }
+
     /**
      * @param b0    b=0 volume (for the parenchyma mask), on any grid of the same patient
      * @param b1000 b=1000 trace: the lesion mask lives on this grid
@@ -79,8 +100,8 @@ public record DiffusionLesions(Volume mask, List<Lesion> lesions, String adcSour
         Volume b0On = sameGrid(b0, b1000) ? b0 : Resampler.resample(b0, b1000.blank(), Interpolation.LINEAR);
         Volume adcOn = sameGrid(adc, b1000) ? adc : Resampler.resample(adc, b1000.blank(), Interpolation.LINEAR);
         float[] s0 = b0On.voxels();
-        float[] s = b1000.voxels();
         float[] a = adcOn.voxels();
+        float[] s = shadingCorrected(b1000, s0, a);
         int n = s.length;
         // Normal parenchyma: inside the head (b0 above Otsu), ADC in the range of grey and white matter.
         double headLevel = otsu(s0);
@@ -99,11 +120,35 @@ public record DiffusionLesions(Volume mask, List<Lesion> lesions, String adcSour
         double normalB1000 = median(Arrays.copyOf(parenchymaB1000, m));
         double normalAdc = median(Arrays.copyOf(parenchymaAdc, m));
         float[] adcSmooth = inPlaneMean(adcOn);
-        // Seeds: clearly restricted diffusion. Then each lesion's edge at half its own rim's contrast.
-        boolean[] seed = new boolean[n];
+        // A lesion starts only where diffusion is clearly restricted: ADC well below normal and the trace
+        // bright. The trace's coil shading (often 1.5x from front to back) cannot fake a low ADC.
+        boolean[] restricted = new boolean[n];
+        boolean[] bright = new boolean[n];
+        Volume adcMap = b1000.withVoxels(adcSmooth);
         for (int i = 0; i < n; i++) {
-            seed[i] = s0[i] > headLevel && s[i] > SEED_RATIO * normalB1000 && adcSmooth[i] < normalAdc;
+            restricted[i] = s0[i] > headLevel && adcSmooth[i] < RESTRICTED_ADC_RATIO * normalAdc
+                    && s[i] > RESTRICTED_TRACE_RATIO * normalB1000;
+            bright[i] = s0[i] > headLevel && s[i] > SEED_RATIO * normalB1000 && adcSmooth[i] < normalAdc;
         }
+        // Radiologists read an infarct against the other hemisphere: restriction that the mirror image
+        // shares (coil shading, normal anatomy, the bilateral artefacts of EPI) is not a lesion.
+        for (int k = 0; k < b1000.nz(); k++) {
+            for (int j = 0; j < b1000.ny(); j++) {
+                for (int i = 0; i < b1000.nx(); i++) {
+                    int v = b1000.index(i, j, k);
+                    if (!restricted[v]) {
+                        continue;
+                    }
+                    double[] p = b1000.voxelToPatient(i, j, k);
+                    double d = 2 * plane.distance(p[0], p[1], p[2]);
+                    double[] nrm = plane.normal();
+                    float mirrorAdc = Resampler.linearAtPatient(adcMap, p[0] - d * nrm[0], p[1] - d * nrm[1], p[2] - d * nrm[2]);
+                    restricted[v] = mirrorAdc > 0 && adcSmooth[v] < MIRROR_ADC_RATIO * mirrorAdc;
+                }
+            }
+        }
+        boolean[] seed = touching(bright, restricted, b1000);
+        // Each lesion's edge at half its own rim's contrast.
         double lesionLevel = rimLevel(seed, s, b1000);
         double edge = Double.isNaN(lesionLevel) ? SEED_RATIO * normalB1000 : (normalB1000 + lesionLevel) / 2;
         boolean[] candidate = new boolean[n];
@@ -113,7 +158,7 @@ public record DiffusionLesions(Volume mask, List<Lesion> lesions, String adcSour
         Components.Labelled grown = Components.label(candidate, b1000.nx(), b1000.ny(), b1000.nz());
         boolean[] keep = new boolean[grown.count() + 1];
         for (int i = 0; i < n; i++) {
-            if (seed[i] && grown.labels()[i] > 0) {
+            if (restricted[i] && grown.labels()[i] > 0) {
                 keep[grown.labels()[i]] = true;
             }
         }
@@ -150,6 +195,86 @@ public record DiffusionLesions(Volume mask, List<Lesion> lesions, String adcSour
         }
         lesions.sort((x, y) -> Double.compare(y.volumeMl(), x.volumeMl()));
         return new DiffusionLesions(b1000.withVoxels(mask), lesions, adcSource);
+    }
+
+    /**
+     * The trace divided by the receive coils' shading, which can make one side of the head twice as
+     * bright as the other and would pass for diffusion restriction. The shading is what the b=0 image
+     * and the trace share: a smooth field, fitted as exp(quadratic in x, y, z) to log b0 over normal
+     * parenchyma, too stiff to follow a lesion or the grey/white pattern.
+     */
+    static float[] shadingCorrected(Volume trace, float[] b0, float[] adc) {
+        int nx = trace.nx();
+        int ny = trace.ny();
+        int nz = trace.nz();
+        double[][] ata = new double[10][10];
+        double[] atb = new double[10];
+        double head = otsu(b0);
+        for (int k = 0; k < nz; k++) {
+            for (int j = 0; j < ny; j++) {
+                for (int i = 0; i < nx; i++) {
+                    int v = trace.index(i, j, k);
+                    if (b0[v] <= head || adc[v] < 400 || adc[v] > 1200) {
+                        continue;
+                    }
+                    double[] t = terms(i, j, k, nx, ny, nz);
+                    double y = Math.log(b0[v]);
+                    for (int a = 0; a < 10; a++) {
+                        atb[a] += t[a] * y;
+                        for (int b = 0; b < 10; b++) {
+                            ata[a][b] += t[a] * t[b];
+                        }
+                    }
+                }
+            }
+        }
+        if (ata[0][0] < 100) {
+            return trace.voxels().clone();
+        }
+        for (int a = 1; a < 10; a++) {
+            ata[a][a] += 1e-6 * ata[0][0];
+        }
+        double[] c = SeptumShift.solve(ata, atb);
+        float[] out = new float[trace.size()];
+        float[] d = trace.voxels();
+        for (int k = 0; k < nz; k++) {
+            for (int j = 0; j < ny; j++) {
+                for (int i = 0; i < nx; i++) {
+                    double[] t = terms(i, j, k, nx, ny, nz);
+                    double log = 0;
+                    for (int a = 1; a < 10; a++) { // the constant term is the tissue level, not shading
+                        log += c[a] * t[a];
+                    }
+                    int v = trace.index(i, j, k);
+                    out[v] = (float) (d[v] / Math.exp(log));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** 1, x, y, z, x^2, y^2, z^2, xy, xz, yz with each coordinate scaled to [-1, 1] across the grid. */
+    private static double[] terms(int i, int j, int k, int nx, int ny, int nz) {
+        double x = 2.0 * i / Math.max(1, nx - 1) - 1;
+        double y = 2.0 * j / Math.max(1, ny - 1) - 1;
+        double z = 2.0 * k / Math.max(1, nz - 1) - 1;
+        return new double[] {1, x, y, z, x * x, y * y, z * z, x * y, x * z, y * z};
+    }
+
+    /** The connected parts of {@code region} that contain at least one voxel of {@code marker}. */
+    private static boolean[] touching(boolean[] region, boolean[] marker, Volume grid) {
+        Components.Labelled parts = Components.label(region, grid.nx(), grid.ny(), grid.nz());
+        boolean[] keep = new boolean[parts.count() + 1];
+        for (int i = 0; i < region.length; i++) {
+            if (marker[i] && parts.labels()[i] > 0) {
+                keep[parts.labels()[i]] = true;
+            }
+        }
+        boolean[] out = new boolean[region.length];
+        for (int i = 0; i < region.length; i++) {
+            out[i] = keep[parts.labels()[i]];
+        }
+        return out;
     }
 
     /**

@@ -53,16 +53,24 @@ public final class StudyAnalyzer {
     private final ModelPack.Model brainMask;
     private final ModelPack.Model tissue;
     private final ModelPack.Model brainAge;
-    private final ModelPack.Model hippocampusModel;
+    /** An imported whole-brain structure model (with a hippocampus label), or null. */
+    private final ModelPack.Model structureModel;
+    /** An imported skull-stripping model (two labels, the second the brain), or null. */
+    private final ModelPack.Model importedMask;
 
     public StudyAnalyzer(InferenceEngine engine, List<ModelPack> packs) {
         this.engine = engine;
         this.brainMask = find(packs, "reference-brain-mask").orElseThrow(() -> missing("reference-brain-mask"));
         this.tissue = find(packs, "reference-tissue").orElseThrow(() -> missing("reference-tissue"));
         this.brainAge = find(packs, "reference-brain-age").orElseThrow(() -> missing("reference-brain-age"));
-        this.hippocampusModel = packs.stream().flatMap(p -> p.models().stream())
+        this.structureModel = packs.stream().flatMap(p -> p.models().stream())
                 .filter(m -> m.manifest().labels() != null && "label-map".equals(m.manifest().outputKind())
                         && m.manifest().labels().stream().anyMatch(l -> HIPPOCAMPUS.matcher(l.name()).matches()))
+                .findFirst().orElse(null);
+        this.importedMask = packs.stream().flatMap(p -> p.models().stream())
+                .filter(m -> !m.manifest().id().startsWith("reference-") && m.manifest().labels() != null
+                        && m.manifest().labels().size() == 2 && "label-map".equals(m.manifest().outputKind())
+                        && m.manifest().labels().get(1).name().toLowerCase(Locale.ROOT).contains("brain"))
                 .findFirst().orElse(null);
     }
 
@@ -76,6 +84,7 @@ public final class StudyAnalyzer {
 
     public StudyAnalysis analyze(StudyInput study) throws OrtException {
         List<String> notAssessed = new ArrayList<>();
+        List<String> qcNotes = new ArrayList<>(study.qcNotes());
         Set<ModelUse> models = new LinkedHashSet<>();
         Map<String, LabelMap> maps = new LinkedHashMap<>();
         StudyInput.RoleVolume t1 = study.get(SeriesRole.T1);
@@ -125,12 +134,21 @@ public final class StudyAnalyzer {
                 adcSource = "computed from b0 and b1000";
             }
             Volume reference = b0 != null ? b0.volume() : b1000.volume();
+            Volume trace = b1000.volume();
+            double b = b1000.bValue() == null ? 1000 : b1000.bValue();
+            if (Math.abs(b - 1000) > 300 && b0 != null) {
+                // The thresholds hold for b = 1000: a b = 2500 trace shows normal ADC differences
+                // 2.5 times as strongly. Compute the b = 1000 image from b0 and the trace instead.
+                trace = DiffusionLesions.computedTrace(b0.volume(), trace, b, 1000);
+                qcNotes.add(String.format(Locale.ROOT,
+                        "stroke assessed on a b=1000 image computed from b0 and the b=%.0f trace", b));
+            }
             if (plane == null) {
                 // No T1: the plane from the diffusion images themselves.
                 Volume headMask = headMask(reference);
-                plane = MidSagittalPlane.estimate(reference, headMask, DiffusionLesions.median(reference.voxels()) + 1);
+                plane = MidSagittalPlane.estimate(reference, headMask, 0.5 * headMedian(reference, headMask));
             }
-            diffusion = DiffusionLesions.segment(reference, b1000.volume(), adcVolume, adcSource, plane);
+            diffusion = DiffusionLesions.segment(reference, trace, adcVolume, adcSource, plane);
             ModelUse method = ModelUse.builtIn("diffusion-lesion");
             models.add(method);
             lesion = new Findings.StrokeLesions(b1000.seriesInstanceUid(), adcSource, diffusion.lesions().size(),
@@ -151,7 +169,7 @@ public final class StudyAnalyzer {
             maps.put("wmh_mask", new LabelMap(flair.seriesInstanceUid(), w.mask()));
         }
         Findings findings = new Findings(study.studyInstanceUid(), lesion, wmh, midline, age, mci, notAssessed,
-                new ArrayList<>(models), study.qcNotes());
+                new ArrayList<>(models), qcNotes);
         return new StudyAnalysis(findings, maps);
     }
 
@@ -176,7 +194,9 @@ public final class StudyAnalyzer {
     private T1Results analyzeT1(StudyInput.RoleVolume t1, Demographics who, List<String> notAssessed)
             throws OrtException, MaskQcException {
         List<ModelUse> used = new ArrayList<>();
-        BrainTissue brain = BrainTissue.segment(engine, t1.volume(), brainMask, tissue);
+        BrainTissue brain = structureModel != null
+                ? BrainTissue.fromStructureModel(engine, t1.volume(), importedMask, structureModel)
+                : BrainTissue.segment(engine, t1.volume(), importedMask != null ? importedMask : brainMask, tissue);
         double maskMl = brain.intracranialMl();
         if (maskMl < MIN_ICV_ML || maskMl > MAX_ICV_ML) {
             throw new MaskQcException(String.format(Locale.ROOT,
@@ -193,47 +213,53 @@ public final class StudyAnalyzer {
         if (septum == null) {
             notAssessed.add("midline shift not assessed: no septum pellucidum between two CSF-filled ventricles found");
         }
-        // Tissue volumes in the conformed space; ventricles: deep CSF that is more than a fissure.
+        // Tissue volumes in the conformed space. Ventricles and hippocampi: a structure model's own
+        // labels; else deep CSF that is more than a fissure, and the anatomical prior.
         Volume conformedLabels = brain.labels();
         float[] labels = conformedLabels.voxels().clone();
-        markVentricles(conformedLabels, frame, labels);
-        double[] left = new double[5];
-        double[] right = new double[5];
+        boolean structures = brain.hasStructures();
+        if (!structures) {
+            markVentricles(conformedLabels, frame, labels);
+        }
+        double[] left = new double[7];
+        double[] right = new double[7];
         double voxelMl = conformedLabels.voxelVolumeMm3() / 1000;
         for (int k = 0; k < conformedLabels.nz(); k++) {
             for (int j = 0; j < conformedLabels.ny(); j++) {
                 for (int i = 0; i < conformedLabels.nx(); i++) {
-                    int label = Math.round(labels[conformedLabels.index(i, j, k)]);
+                    int index = conformedLabels.index(i, j, k);
+                    int label = Math.round(labels[index]);
                     if (label == 0) {
                         continue;
                     }
                     double[] p = conformedLabels.voxelToPatient(i, j, k);
-                    (plane.distance(p[0], p[1], p[2]) >= 0 ? left : right)[label] += voxelMl;
+                    boolean leftSide = plane.distance(p[0], p[1], p[2]) >= 0;
+                    if (label == BrainTissue.HIPPOCAMPUS) {
+                        label = leftSide ? LABEL_HIPPOCAMPUS_LEFT : LABEL_HIPPOCAMPUS_RIGHT;
+                        labels[index] = label;
+                    }
+                    (leftSide ? left : right)[label] += voxelMl;
                 }
             }
         }
+        double hippocampalGrey = left[LABEL_HIPPOCAMPUS_LEFT] + right[LABEL_HIPPOCAMPUS_LEFT]
+                + left[LABEL_HIPPOCAMPUS_RIGHT] + right[LABEL_HIPPOCAMPUS_RIGHT];
         double csf = left[BrainTissue.CSF] + right[BrainTissue.CSF] + left[LABEL_VENTRICLES] + right[LABEL_VENTRICLES];
-        double grey = left[BrainTissue.GREY] + right[BrainTissue.GREY];
+        double grey = left[BrainTissue.GREY] + right[BrainTissue.GREY] + hippocampalGrey;
         double white = left[BrainTissue.WHITE] + right[BrainTissue.WHITE];
         double ventricles = left[LABEL_VENTRICLES] + right[LABEL_VENTRICLES];
         double icv = csf + grey + white;
         Volume nativeLabels = Conform.toNative(conformedLabels.withVoxels(labels), t1.volume().blank(),
                 Interpolation.NEAREST);
-        // Hippocampi on the native grid, drawn over the tissue labels.
         double[] hippocampi;
         ModelUse hippocampusMethod;
         float[] out = nativeLabels.voxels().clone();
-        if (hippocampusModel != null) {
-            ModelRunner.Output o = ModelRunner.run(engine, hippocampusModel, t1.volume());
-            Set<Integer> ids = new LinkedHashSet<>();
-            for (ModelManifest.Label l : hippocampusModel.manifest().labels()) {
-                if (HIPPOCAMPUS.matcher(l.name()).matches()) {
-                    ids.add(l.value());
-                }
-            }
-            hippocampi = drawHippocampi(t1.volume(), o.nativeGrid().voxels(), ids, plane, out);
-            hippocampusMethod = ModelUse.of(hippocampusModel);
+        if (structures) {
+            hippocampi = new double[] {left[LABEL_HIPPOCAMPUS_LEFT] + right[LABEL_HIPPOCAMPUS_LEFT],
+                left[LABEL_HIPPOCAMPUS_RIGHT] + right[LABEL_HIPPOCAMPUS_RIGHT]};
+            hippocampusMethod = brain.tissue();
         } else {
+            // Hippocampi on the native grid, drawn over the tissue labels.
             HippocampalPrior.Result h = HippocampalPrior.segment(t1.volume(), frame, c);
             float[] hl = h.labels().voxels();
             for (int i = 0; i < out.length; i++) {
@@ -296,28 +322,6 @@ public final class StudyAnalyzer {
         }
     }
 
-    /** Hippocampal voxels of a model's label map, split into left and right by the plane. */
-    private static double[] drawHippocampi(Volume t1, float[] modelLabels, Set<Integer> ids, MidSagittalPlane plane,
-                                           float[] out) {
-        double[] ml = new double[2];
-        double voxelMl = t1.voxelVolumeMm3() / 1000;
-        for (int k = 0; k < t1.nz(); k++) {
-            for (int j = 0; j < t1.ny(); j++) {
-                for (int i = 0; i < t1.nx(); i++) {
-                    int index = t1.index(i, j, k);
-                    if (!ids.contains(Math.round(modelLabels[index]))) {
-                        continue;
-                    }
-                    double[] p = t1.voxelToPatient(i, j, k);
-                    boolean leftSide = plane.distance(p[0], p[1], p[2]) >= 0;
-                    out[index] = leftSide ? LABEL_HIPPOCAMPUS_LEFT : LABEL_HIPPOCAMPUS_RIGHT;
-                    ml[leftSide ? 0 : 1] += voxelMl;
-                }
-            }
-        }
-        return ml;
-    }
-
     /**
      * Ventricles: CSF in the deep brain (within 60 % of the cavity's radii of its centre, where there
      * are no sulci) that survives a 3 x 3 x 3 opening, which removes the thin interhemispheric fissure.
@@ -358,6 +362,19 @@ public final class StudyAnalyzer {
     static double asymmetry(double left, double right) {
         double mean = (left + right) / 2;
         return mean == 0 ? 0 : 100 * (left - right) / mean;
+    }
+
+    private static double headMedian(Volume image, Volume mask) {
+        float[] v = image.voxels();
+        float[] m = mask.voxels();
+        float[] inside = new float[v.length];
+        int n = 0;
+        for (int i = 0; i < v.length; i++) {
+            if (m[i] > 0) {
+                inside[n++] = v[i];
+            }
+        }
+        return DiffusionLesions.median(java.util.Arrays.copyOf(inside, Math.max(1, n)));
     }
 
     /** Otsu mask of a diffusion image's head, for the plane when there is no T1. */

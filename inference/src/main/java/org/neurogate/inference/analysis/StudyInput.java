@@ -29,8 +29,9 @@ import org.neurogate.inference.volume.Volume;
 public record StudyInput(String studyInstanceUid, Demographics demographics, Map<SeriesRole, RoleVolume> volumes,
                          List<String> qcNotes) {
 
-    /** One role's volume and the series it came from. */
-    public record RoleVolume(SeriesRole role, String seriesInstanceUid, List<String> sopInstanceUids, Volume volume) {
+    /** One role's volume, the series it came from, and its diffusion b-value (null for other images). */
+    public record RoleVolume(SeriesRole role, String seriesInstanceUid, List<String> sopInstanceUids, Volume volume,
+                             Double bValue) {
         public RoleVolume {
             sopInstanceUids = List.copyOf(sopInstanceUids);
         }
@@ -95,7 +96,7 @@ public record StudyInput(String studyInstanceUid, Demographics demographics, Map
                     SeriesRole role = rules.classify(a.attributes(), a.bValue());
                     if (role != SeriesRole.OTHER && !volumes.containsKey(role)) {
                         volumes.put(role, new RoleVolume(role, series.getKey(), sopsBySeries.get(series.getKey()),
-                                a.volume()));
+                                a.volume(), a.bValue()));
                     }
                 } else if (v instanceof SeriesVolume.NotAnalysable n) {
                     notes.add("series " + series.getKey() + (n.bValue() == null ? "" : " b=" + n.bValue().intValue())
