@@ -27,7 +27,7 @@ import org.neurogate.inference.volume.NiftiFile;
 public final class AnalysisCli {
 
     static final String USAGE = """
-            usage: ./neurogate analyze <DICOM dir> --out <dir>
+            usage: ./neurogate analyze <DICOM dir> --out <dir> [--timings]
                    ./neurogate evaluate --cohort <phantom cohort dir> [--fit-brain-age <file.json>]
             Model packs: the reference pack, plus those in NEUROGATE_MODEL_PACKS (comma list of directories)
             and <NEUROGATE_DATA_DIR>/model-packs.""";
@@ -49,8 +49,9 @@ public final class AnalysisCli {
         }
         try (InferenceEngine engine = new InferenceEngine(InferenceSettings.fromEnvironment())) {
             StudyAnalyzer analyzer = analyzer(engine, env, err);
-            if (args[0].equals("analyze") && args.length == 4 && args[2].equals("--out")) {
-                Findings f = analyze(analyzer, Path.of(args[1]), Path.of(args[3]), out);
+            if (args[0].equals("analyze") && args.length >= 4 && args[2].equals("--out")) {
+                boolean timings = args.length == 5 && args[4].equals("--timings");
+                Findings f = analyze(analyzer, Path.of(args[1]), Path.of(args[3]), out, timings);
                 out.println("findings: " + Path.of(args[3]).resolve("findings.json"));
                 f.notAssessed().forEach(reason -> out.println("not assessed: " + reason));
                 return 0;
@@ -79,8 +80,22 @@ public final class AnalysisCli {
 
     /** Analyses the DICOM files under {@code dicom}; writes findings.json and the label maps under {@code out}. */
     static Findings analyze(StudyAnalyzer analyzer, Path dicom, Path out, PrintStream log) throws IOException, OrtException {
+        return analyze(analyzer, dicom, out, log, false);
+    }
+
+    /** @param timings print each stage's wall time (the benchmark reads these lines) */
+    static Findings analyze(StudyAnalyzer analyzer, Path dicom, Path out, PrintStream log, boolean timings)
+            throws IOException, OrtException {
+        long start = System.nanoTime();
         StudyInput input = StudyInput.read(dicom, SeriesRoleRules.defaults());
+        double reading = (System.nanoTime() - start) / 1e9;
         StudyAnalyzer.StudyAnalysis analysis = analyzer.analyze(input);
+        if (timings) {
+            log.printf(java.util.Locale.ROOT, "stage %-42s %7.2f s%n", "read DICOM and assemble volumes", reading);
+            analysis.secondsByStage().forEach((stage, s) -> log.printf(java.util.Locale.ROOT, "stage %-42s %7.2f s%n", stage, s));
+            log.printf(java.util.Locale.ROOT, "stage %-42s %7.2f s%n", "whole study",
+                    (System.nanoTime() - start) / 1e9);
+        }
         Files.createDirectories(out);
         ObjectNode json = JSON.valueToTree(analysis.findings());
         json.set("measurements", JSON.valueToTree(analysis.findings().measurements()));

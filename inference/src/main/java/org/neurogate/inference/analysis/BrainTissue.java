@@ -52,8 +52,8 @@ public record BrainTissue(Volume conformedT1, Volume labels, double[] centres, M
     /**
      * Tissue from an imported whole-brain structure model (MeshNet model18cls, the 104-class model):
      * its labels grouped by name into grey matter (cortex, deep grey nuclei), white matter (cerebral
-     * and cerebellar white matter, brain stem), ventricles and hippocampus; anything else inside the
-     * brain mask (sulcal CSF, unlabelled voxels) counts as CSF.
+     * and cerebellar white matter, brain stem), ventricles and hippocampus; dark unlabelled voxels
+     * inside the brain mask are sulcal CSF.
      *
      * @param maskModel a brain-mask model (mindgrab), or null to take the structure labels' union
      */
@@ -70,15 +70,30 @@ public record BrainTissue(Volume conformedT1, Volume labels, double[] centres, M
                     : GREY_NAME.matcher(name).matches() ? GREY : CSF;
         }
         float[] s = structures.voxels();
+        float[] v = conformed.voxels();
+        int[] groupOf = new int[s.length];
+        double[] sum = new double[6];
+        long[] count = new long[6];
+        for (int i = 0; i < s.length; i++) {
+            int g = group[Math.max(0, Math.min(255, Math.round(s[i])))];
+            groupOf[i] = g;
+            sum[g] += v[i];
+            count[g]++;
+        }
+        // Inside the brain mask but unlabelled: sulcal CSF when dark (below halfway from the ventricles'
+        // CSF to grey matter), else dura, vessels and partial skull, which are not intracranial volume.
+        double csfLevel = count[VENTRICLES] > 0 ? sum[VENTRICLES] / count[VENTRICLES] : 0;
+        double greyLevel = count[GREY] > 0 ? sum[GREY] / count[GREY] : 0;
+        double darkBelow = (csfLevel + greyLevel) / 2;
         float[] labels = new float[s.length];
         int inside = 0;
         for (int i = 0; i < s.length; i++) {
-            int g = group[Math.max(0, Math.min(255, Math.round(s[i])))];
-            boolean brain = m == null ? g > 0 : m[i] > 0.5f || g > 0;
-            labels[i] = brain ? (g == 0 ? CSF : g) : 0;
-            inside += brain ? 1 : 0;
+            int g = groupOf[i];
+            boolean masked = m == null ? g > 0 : m[i] > 0.5f || g > 0;
+            int label = !masked ? 0 : g != 0 ? g : v[i] < darkBelow ? CSF : 0;
+            labels[i] = label;
+            inside += label > 0 ? 1 : 0;
         }
-        float[] v = conformed.voxels();
         float[] intracranial = new float[inside];
         int n = 0;
         for (int i = 0; i < v.length; i++) {

@@ -41,8 +41,23 @@ public final class StudyAnalyzer {
     public static final int LABEL_HIPPOCAMPUS_LEFT = 5;
     public static final int LABEL_HIPPOCAMPUS_RIGHT = 6;
 
-    /** The findings, and the label maps on each source series' native grid (for NIfTI and SEG). */
-    public record StudyAnalysis(Findings findings, Map<String, LabelMap> labelMaps) {
+    /**
+     * The findings, the label maps on each source series' native grid (for NIfTI and SEG), and the
+     * wall time of each stage in seconds (for the benchmark).
+     */
+    public record StudyAnalysis(Findings findings, Map<String, LabelMap> labelMaps, Map<String, Double> secondsByStage) {
+    }
+
+    /** Wall-clock laps: each call records the seconds since the previous one under a stage name. */
+    private static final class Laps {
+        private final Map<String, Double> seconds = new LinkedHashMap<>();
+        private long last = System.nanoTime();
+
+        void lap(String stage) {
+            long now = System.nanoTime();
+            seconds.merge(stage, (now - last) / 1e9, Double::sum);
+            last = now;
+        }
     }
 
     /** A label map and the series whose grid it lies on. */
@@ -83,6 +98,7 @@ public final class StudyAnalyzer {
     }
 
     public StudyAnalysis analyze(StudyInput study) throws OrtException {
+        Laps laps = new Laps();
         List<String> notAssessed = new ArrayList<>();
         List<String> qcNotes = new ArrayList<>(study.qcNotes());
         Set<ModelUse> models = new LinkedHashSet<>();
@@ -99,7 +115,7 @@ public final class StudyAnalyzer {
         } else {
             T1Results r;
             try {
-                r = analyzeT1(t1, study.demographics(), notAssessed);
+                r = analyzeT1(t1, study.demographics(), notAssessed, laps);
             } catch (MaskQcException e) {
                 notAssessed.add("midline symmetry not assessed: " + e.getMessage());
                 notAssessed.add("brain age not assessed: " + e.getMessage());
@@ -149,6 +165,7 @@ public final class StudyAnalyzer {
                 plane = MidSagittalPlane.estimate(reference, headMask, 0.5 * headMedian(reference, headMask));
             }
             diffusion = DiffusionLesions.segment(reference, trace, adcVolume, adcSource, plane);
+            laps.lap("stroke lesions (DWI + ADC)");
             ModelUse method = ModelUse.builtIn("diffusion-lesion");
             models.add(method);
             lesion = new Findings.StrokeLesions(b1000.seriesInstanceUid(), adcSource, diffusion.lesions().size(),
@@ -163,6 +180,7 @@ public final class StudyAnalyzer {
         } else {
             WhiteMatterHyperintensities.Result w = WhiteMatterHyperintensities.segment(flair.volume(),
                     diffusion == null ? null : diffusion.mask());
+            laps.lap("white-matter hyperintensities (FLAIR)");
             ModelUse method = ModelUse.builtIn("flair-hyperintensity");
             models.add(method);
             wmh = new Findings.WhiteMatterLesions(flair.seriesInstanceUid(), w.count(), w.volumeMl(), method);
@@ -170,7 +188,7 @@ public final class StudyAnalyzer {
         }
         Findings findings = new Findings(study.studyInstanceUid(), lesion, wmh, midline, age, mci, notAssessed,
                 new ArrayList<>(models), qcNotes);
-        return new StudyAnalysis(findings, maps);
+        return new StudyAnalysis(findings, maps, laps.seconds);
     }
 
     private record T1Results(Findings.Midline midline, Findings.BrainAge brainAge, Findings.Mci mci,
@@ -191,12 +209,13 @@ public final class StudyAnalyzer {
     static final double MIN_ICV_ML = 900;
     static final double MAX_ICV_ML = 2200;
 
-    private T1Results analyzeT1(StudyInput.RoleVolume t1, Demographics who, List<String> notAssessed)
+    private T1Results analyzeT1(StudyInput.RoleVolume t1, Demographics who, List<String> notAssessed, Laps laps)
             throws OrtException, MaskQcException {
         List<ModelUse> used = new ArrayList<>();
         BrainTissue brain = structureModel != null
                 ? BrainTissue.fromStructureModel(engine, t1.volume(), importedMask, structureModel)
                 : BrainTissue.segment(engine, t1.volume(), importedMask != null ? importedMask : brainMask, tissue);
+        laps.lap("T1 intracranial mask and tissue");
         double maskMl = brain.intracranialMl();
         if (maskMl < MIN_ICV_ML || maskMl > MAX_ICV_ML) {
             throw new MaskQcException(String.format(Locale.ROOT,
@@ -210,6 +229,7 @@ public final class StudyAnalyzer {
         ModelUse symmetry = ModelUse.builtIn("mid-sagittal-symmetry");
         used.add(symmetry);
         SeptumShift septum = SeptumShift.measure(t1.volume(), plane, frame.origin(), (c[0] + c[1]) / 2);
+        laps.lap("midline: plane and septum");
         if (septum == null) {
             notAssessed.add("midline shift not assessed: no septum pellucidum between two CSF-filled ventricles found");
         }
@@ -279,6 +299,7 @@ public final class StudyAnalyzer {
                 asymmetry(left[BrainTissue.WHITE], right[BrainTissue.WHITE]),
                 asymmetry(left[LABEL_VENTRICLES], right[LABEL_VENTRICLES]), symmetry);
         // Brain age from ICV-normalised volumes.
+        laps.lap("MCI: volumes and hippocampi");
         float[] features = brainAgeFeatures(grey, white, csf, ventricles, hippocampi[0] + hippocampi[1]);
         double predicted = engine.run(brainAge.onnx(), features, new long[] {1, 1, 1, 1, features.length}).values()[0];
         double uncertainty = brainAgeUncertainty();
@@ -289,6 +310,7 @@ public final class StudyAnalyzer {
         used.add(ModelUse.of(brainAge));
         Findings.BrainAge age = new Findings.BrainAge(t1.seriesInstanceUid(), predicted, uncertainty, chronological,
                 who.ageSource(), chronological == null ? null : predicted - chronological, ModelUse.of(brainAge));
+        laps.lap("brain age");
         List<NormativeModel.Score> norms = new ArrayList<>();
         Double risk = null;
         List<Findings.RiskFactor> factors = List.of();
@@ -310,6 +332,7 @@ public final class StudyAnalyzer {
         Findings.Mci mci = new Findings.Mci(t1.seriesInstanceUid(), icv, grey, white, csf, ventricles, hippocampi[0],
                 hippocampi[1], hippocampi[0] / icv, hippocampi[1] / icv, asymmetry(hippocampi[0], hippocampi[1]), norms,
                 risk, factors, brain.tissue(), hippocampusMethod);
+        laps.lap("MCI: normative scores and risk");
         return new T1Results(midline, age, mci, plane, nativeLabels.withVoxels(out), used);
     }
 
