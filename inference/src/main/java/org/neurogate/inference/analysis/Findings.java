@@ -130,7 +130,7 @@ public record Findings(String studyInstanceUid, StrokeLesions lesion, WhiteMatte
                             hippocampusModel, s)));
             ModelUse normative = ModelUse.builtIn("nichart-dlmuse-norms");
             for (NormativeModel.Score score : norms) {
-                out.add(m(a, score.structure().name().toLowerCase(java.util.Locale.ROOT) + "_z", Concepts.Z_SCORE, score.z(),
+                out.add(m(a, score.structure().name().toLowerCase(java.util.Locale.ROOT) + "_z", Concepts.zScore(score.structure()), score.z(),
                         "1", normative, s));
             }
             if (riskScore != null) {

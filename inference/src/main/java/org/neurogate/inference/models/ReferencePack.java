@@ -41,8 +41,8 @@ public final class ReferencePack {
         ModelPack.write(dir, "reference-tissue", tissue().toBytes(), manifest("reference-tissue", "tissue-segmentation",
                 "label-map", "none", List.of(
                         new ModelManifest.Label(0, "cerebrospinal fluid", "SCT", "65216001"),
-                        new ModelManifest.Label(1, "grey matter", "SCT", "389080000"),
-                        new ModelManifest.Label(2, "white matter", "SCT", "389079005"))));
+                        new ModelManifest.Label(1, "grey matter", LOCAL, "NG-GREY-MATTER"),
+                        new ModelManifest.Label(2, "white matter", LOCAL, "NG-WHITE-MATTER"))));
         ModelPack.write(dir, "reference-lr-asymmetry", asymmetry().toBytes(), manifest("reference-lr-asymmetry",
                 "left-right-asymmetry", "map", "quantile-5-95", null));
         BrainAgeFit fit;

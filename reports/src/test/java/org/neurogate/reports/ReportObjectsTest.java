@@ -1,0 +1,215 @@
+package org.neurogate.reports;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.FileMetaInformation;
+import com.pixelmed.dicom.SOPClass;
+import com.pixelmed.dicom.StructuredReport;
+import com.pixelmed.dicom.TagFromName;
+import com.pixelmed.dicom.TransferSyntax;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.neurogate.inference.analysis.Concepts;
+import org.neurogate.inference.analysis.Findings;
+import org.neurogate.inference.analysis.Measurement;
+import org.neurogate.inference.analysis.ModelUse;
+import org.neurogate.inference.analysis.StudyAnalyzer;
+import org.neurogate.inference.analysis.StudyInput;
+import org.neurogate.inference.models.ModelPack;
+import org.neurogate.inference.models.ReferencePack;
+import org.neurogate.inference.onnx.InferenceEngine;
+import org.neurogate.inference.onnx.InferenceSettings;
+import org.neurogate.inference.roles.SeriesRoleRules;
+import org.neurogate.phantoms.AcquisitionOptions;
+import org.neurogate.phantoms.PhantomStudy;
+import org.neurogate.phantoms.anatomy.Subject;
+import org.neurogate.phantoms.geometry.Vec3;
+
+/**
+ * The SR and SEGs of a phantom study with a stroke lesion and a midline shift: they pass dciodvfy,
+ * dsrdump prints the stored values, and PixelMed reads them back.
+ */
+class ReportObjectsTest {
+
+    @TempDir
+    static Path dir;
+    private static StudyAnalyzer.StudyAnalysis analysis;
+    private static StudyReport.Objects objects;
+    private static Map<String, SourceSeries> sources;
+    private static AttributeList header;
+    private static final List<Path> FILES = new ArrayList<>();
+    private static final StudyReport.Settings SETTINGS = new StudyReport.Settings(Equipment.neurogate("test-site", "0.1.0"),
+            "Not for diagnostic use until this deployment has been validated.", "20261129101500");
+
+    @BeforeAll
+    static void reportAPhantomStudy() throws Exception {
+        Path study = dir.resolve("study");
+        PhantomStudy.write(new Subject(42, 70, Subject.Sex.F, Subject.Diagnosis.CN, 6, -4, 3, Vec3.ZERO, 5, 1, 12),
+                new AcquisitionOptions(AcquisitionOptions.Plane.AXIAL, 0, false, AcquisitionOptions.EXPLICIT_LITTLE_ENDIAN, 30),
+                study);
+        try (InferenceEngine engine = new InferenceEngine(new InferenceSettings("cpu", 2, 1))) {
+            ModelPack pack = ModelPack.load(ReferencePack.materialise(dir.resolve("reference-pack")), engine);
+            analysis = new StudyAnalyzer(engine, List.of(pack)).analyze(StudyInput.read(study.resolve("dicom"),
+                    SeriesRoleRules.defaults()));
+        }
+        sources = new LinkedHashMap<>();
+        try (Stream<Path> series = Files.list(study.resolve("dicom"))) {
+            for (Path s : series.sorted().toList()) {
+                List<Path> files;
+                try (Stream<Path> f = Files.list(s)) {
+                    files = f.filter(p -> p.toString().endsWith(".dcm")).sorted().toList();
+                }
+                SourceSeries source = SourceSeries.read(files);
+                sources.put(source.seriesInstanceUid(), source);
+                if (header == null) {
+                    header = new AttributeList();
+                    header.read(files.get(0).toFile(), TagFromName.PixelData);
+                }
+            }
+        }
+        objects = StudyReport.build(analysis, sources, header, SETTINGS, "job-1");
+        int n = 0;
+        for (AttributeList object : objects.all()) {
+            Path file = dir.resolve("out-" + (n++) + ".dcm");
+            FileMetaInformation.addFileMetaInformation(object, TransferSyntax.ExplicitVRLittleEndian, "NEUROGATE");
+            object.write(file.toFile(), TransferSyntax.ExplicitVRLittleEndian, true, true);
+            FILES.add(file);
+        }
+    }
+
+    @AfterAll
+    static void clear() {
+        FILES.clear();
+    }
+
+    @Test
+    void aLesionSegAStructureSegAndTheReport() {
+        assertEquals(2, objects.segmentations().size());
+        assertEquals(SOPClass.Comprehensive3DSRStorage,
+                Attribute.getSingleStringValueOrEmptyString(objects.report(), TagFromName.SOPClassUID));
+    }
+
+    @Test
+    void everyObjectPassesDciodvfy() throws Exception {
+        for (Path file : FILES) {
+            String out = run("dciodvfy", file.toString());
+            List<String> errors = out.lines().filter(l -> l.startsWith("Error")).toList();
+            assertTrue(errors.isEmpty(), file.getFileName() + ": " + String.join("\n", errors) + "\n" + out);
+        }
+    }
+
+    @Test
+    void dsrdumpShowsTheStoredMeasurements() throws Exception {
+        String out = run("dsrdump", FILES.get(FILES.size() - 1).toString());
+        Findings f = analysis.findings();
+        assertNotNull(f.lesion());
+        assertTrue(out.contains("Imaging Measurement Report"), out);
+        for (Measurement m : List.of(find(f, "lesion", "total_volume_ml"), find(f, "midline", "shift_mm"),
+                find(f, "mci", "hippocampus_left_ml"), find(f, "brain_age", "predicted_years"))) {
+            String printed = "\"" + SegmentationWriter.decimal(m.value()) + "\"";
+            assertTrue(out.contains(printed), m.name() + " " + printed + " not in the dump:\n" + out);
+        }
+        assertTrue(out.contains("Not for diagnostic use"), "the disclaimer");
+        assertTrue(out.contains("Referenced Segment"), "measurement groups reference SEG segments");
+    }
+
+    @Test
+    void pixelmedReadsBothBack() throws Exception {
+        AttributeList sr = new AttributeList();
+        sr.read(FILES.get(FILES.size() - 1).toFile());
+        String tree = new StructuredReport(sr).toString();
+        assertTrue(tree.contains("Measurement Group") && tree.contains("Tracking Identifier"), tree);
+        AttributeList seg = new AttributeList();
+        seg.read(FILES.get(0).toFile());
+        int frames = Attribute.getSingleIntegerValueOrDefault(seg, TagFromName.NumberOfFrames, 0);
+        int rows = Attribute.getSingleIntegerValueOrDefault(seg, TagFromName.Rows, 0);
+        int columns = Attribute.getSingleIntegerValueOrDefault(seg, TagFromName.Columns, 0);
+        assertTrue(frames > 0);
+        byte[] pixels = seg.get(TagFromName.PixelData).getByteValues();
+        assertTrue(pixels.length >= (frames * rows * columns + 7) / 8);
+        // The lesion SEG's first segment is the whole infarct: its voxels times the voxel volume.
+        long set = 0;
+        int segmentOneFrames = 0;
+        com.pixelmed.dicom.SequenceAttribute perFrame =
+                (com.pixelmed.dicom.SequenceAttribute) seg.get(TagFromName.PerFrameFunctionalGroupsSequence);
+        for (int fr = 0; fr < frames; fr++) {
+            AttributeList id = SegmentationWriter.first(perFrame.getItem(fr).getAttributeList(),
+                    TagFromName.SegmentIdentificationSequence);
+            if (Attribute.getSingleIntegerValueOrDefault(id, TagFromName.ReferencedSegmentNumber, 0) != 1) {
+                continue;
+            }
+            segmentOneFrames++;
+            for (int p = 0; p < rows * columns; p++) {
+                int bit = fr * rows * columns + p;
+                set += (pixels[bit >> 3] >> (bit & 7)) & 1;
+            }
+        }
+        assertTrue(segmentOneFrames > 0);
+        double voxelMl = analysis.labelMaps().get("lesion_mask").labels().voxelVolumeMm3() / 1000;
+        assertEquals(analysis.findings().lesion().totalVolumeMl(), set * voxelMl, 1e-6);
+    }
+
+    @Test
+    void theSameJobGivesTheSameUids() throws Exception {
+        AttributeList again = StudyReport.build(analysis, sources, header, SETTINGS, "job-1").report();
+        assertEquals(Attribute.getSingleStringValueOrEmptyString(objects.report(), TagFromName.SOPInstanceUID),
+                Attribute.getSingleStringValueOrEmptyString(again, TagFromName.SOPInstanceUID));
+    }
+
+    @Test
+    void invalidArgumentsAreRefusedOneByOne() {
+        assertThrows(IllegalArgumentException.class, () -> new Segment(0, "x", Concepts.CATEGORY_ANATOMY, Concepts.VENTRICLES));
+        assertThrows(IllegalArgumentException.class, () -> new Segment(Set.of(), "x", Concepts.CATEGORY_ANATOMY, Concepts.VENTRICLES));
+        assertThrows(IllegalArgumentException.class, () -> new Segment(1, " ", Concepts.CATEGORY_ANATOMY, Concepts.VENTRICLES));
+        assertThrows(IllegalArgumentException.class, () -> new Segment(1, "x", null, Concepts.VENTRICLES));
+        assertThrows(IllegalArgumentException.class, () -> new Equipment("", "m", "s", "v"));
+        assertThrows(IllegalArgumentException.class, () -> new SegmentationWriter.SeriesInfo("1.2", "1.3", 1, "d",
+                "lower case", "alg", "1"));
+        assertThrows(IllegalArgumentException.class, () -> new SegmentationWriter.SeriesInfo(null, "1.3", 1, "d",
+                "LESION", "alg", "1"));
+        assertThrows(IllegalArgumentException.class, () -> new MeasurementReportWriter.ReportInfo("1.2", "1.3", 1, "d",
+                "not-a-uid", "20261129101500", "disclaimer"));
+        assertThrows(IllegalArgumentException.class, () -> new MeasurementReportWriter.ReportInfo("1.2", "1.3", 1, "d",
+                "1.4", "2026-11-29", "disclaimer"));
+        assertThrows(IllegalArgumentException.class, () -> new MeasurementReportWriter.ReportInfo("1.2", "1.3", 1, "d",
+                "1.4", "20261129101500", " "));
+        assertThrows(IllegalArgumentException.class, () -> new MeasurementGroup("t", "1.2", null, null, null, List.of()));
+        assertThrows(IllegalArgumentException.class, () -> new MeasurementGroup("t", "x.y", null, null, null,
+                List.of(new Measurement("a", "n", Concepts.VOLUME, 1, "ml", ModelUse.builtIn("x"), "1.2", List.of()))));
+        assertThrows(IllegalArgumentException.class, () -> new MeasurementGroup.SegmentReference("1.2", "1.3", 0));
+        assertThrows(IllegalArgumentException.class, () -> new SourceSeries("1.2", "1.3", List.of()));
+        assertThrows(IllegalArgumentException.class, () -> StudyHeader.from(new AttributeList()));
+    }
+
+    private static Measurement find(Findings f, String analysis, String name) {
+        return f.measurements().stream().filter(m -> m.analysis().equals(analysis) && m.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + analysis + "." + name));
+    }
+
+    private static String run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", command) + " did not finish");
+        return new String(out, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT).isEmpty() ? ""
+                : new String(out, StandardCharsets.UTF_8);
+    }
+}
