@@ -51,7 +51,7 @@ final class GatewayProcess implements AutoCloseable {
 
     /** Starts (again) on the same data directory and ports, and waits until it is ready. */
     void restart() throws Exception {
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx1g", "-jar",
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx3g", "-jar",
                 TestEnvironment.gatewayJar().toAbsolutePath().toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

@@ -48,6 +48,27 @@ public class GatewayMetrics {
         registry.counter("neurogate.associations.accepted").increment();
     }
 
+    private final java.util.Map<String, AtomicLong> outboxRows = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** An analysis job ended: done, failed, or finished after another worker took it over. */
+    public void analysisFinished(String outcome, double seconds) {
+        registry.timer("neurogate.analysis.duration", "outcome", outcome)
+                .record(java.time.Duration.ofMillis(Math.round(seconds * 1000)));
+    }
+
+    public void delivered(boolean ok) {
+        registry.counter("neurogate.delivery.attempts", "result", ok ? "sent" : "failed").increment();
+    }
+
+    /** Outbox rows by state: PENDING, SENT, DEAD. */
+    public void outbox(java.util.Map<String, Long> counts) {
+        for (String state : new String[] {"PENDING", "SENT", "DEAD"}) {
+            outboxRows.computeIfAbsent(state, k -> registry.gauge("neurogate.outbox.rows",
+                    java.util.List.of(io.micrometer.core.instrument.Tag.of("state", k)), new AtomicLong()))
+                    .set(counts.getOrDefault(state, 0L));
+        }
+    }
+
     public void queueDepth(long depth) {
         queuedJobs.set(depth);
     }

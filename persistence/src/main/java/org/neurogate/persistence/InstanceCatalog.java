@@ -124,7 +124,7 @@ public class InstanceCatalog {
 
     /**
      * Marks every series that received nothing for {@code stableSeconds} as COMPLETE and queues an
-     * analysis job for each MR one, in one statement: the timer is the {@code last_received_at} column,
+     * analysis job for its study when it is MR (one waiting job per study), in one statement: the timer is the {@code last_received_at} column,
      * so a restart loses nothing. A concurrent instance insert re-checks the predicate under the row
      * lock (READ COMMITTED), so a series that just got an instance is not completed.
      */
@@ -137,12 +137,14 @@ public class InstanceCatalog {
                          WHERE state = 'RECEIVING' AND last_received_at <= now() - make_interval(secs => ?)
                          RETURNING id, study_ref, modality, series_instance_uid, instance_count),
                      jobs AS (
-                         INSERT INTO analysis_job (study_ref, series_ref, state)
-                         SELECT study_ref, id, 'QUEUED' FROM done WHERE modality = 'MR'
-                         ON CONFLICT (series_ref) WHERE state = 'QUEUED' DO NOTHING
-                         RETURNING series_ref)
-                     SELECT d.series_instance_uid, d.modality, d.instance_count, j.series_ref IS NOT NULL
-                     FROM done d LEFT JOIN jobs j ON j.series_ref = d.id""")) {
+                         INSERT INTO analysis_job (study_ref, state)
+                         SELECT DISTINCT study_ref, 'QUEUED' FROM done WHERE modality = 'MR'
+                         ON CONFLICT (study_ref) WHERE state = 'QUEUED' DO NOTHING
+                         RETURNING study_ref)
+                     SELECT d.series_instance_uid, d.modality, d.instance_count,
+                            d.modality = 'MR' AND (j.study_ref IS NOT NULL
+                                OR EXISTS (SELECT 1 FROM analysis_job q WHERE q.study_ref = d.study_ref AND q.state = 'QUEUED'))
+                     FROM done d LEFT JOIN jobs j ON j.study_ref = d.study_ref""")) {
             ps.setDouble(1, stableSeconds);
             List<CompletedSeries> completed = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {

@@ -12,13 +12,13 @@ import java.nio.file.StandardOpenOption;
  * File system steps that survive a power cut: a rename is only durable once the directory that holds
  * it is fsync'd, and so is a newly created directory (see fsync(2), "Notes").
  */
-final class DurableFiles {
+public final class DurableFiles {
 
     private DurableFiles() {
     }
 
     /** Creates {@code dir} and any missing parents below {@code root}, syncing each parent that gained an entry. */
-    static void createDirectories(Path root, Path dir) throws IOException {
+    public static void createDirectories(Path root, Path dir) throws IOException {
         if (Files.isDirectory(dir)) {
             return;
         }
@@ -35,12 +35,12 @@ final class DurableFiles {
     }
 
     /** Atomically renames {@code from} to {@code to} and makes the rename durable. */
-    static void moveDurably(Path from, Path to) throws IOException {
+    public static void moveDurably(Path from, Path to) throws IOException {
         Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         syncDirectory(to.getParent());
     }
 
-    static void syncDirectory(Path dir) throws IOException {
+    public static void syncDirectory(Path dir) throws IOException {
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
             channel.force(true);
         }

@@ -56,14 +56,22 @@ public record StudyInput(String studyInstanceUid, Demographics demographics, Map
 
     /** Reads every DICOM file under {@code directory} (recursively); files that are not DICOM are skipped. */
     public static StudyInput read(Path directory, SeriesRoleRules rules) throws IOException {
-        Map<String, List<Path>> filesBySeries = new LinkedHashMap<>();
-        Map<String, List<String>> sopsBySeries = new LinkedHashMap<>();
-        List<String> notes = new ArrayList<>();
-        AttributeList first = null;
         List<Path> files;
         try (Stream<Path> walk = Files.walk(directory)) {
             files = walk.filter(Files::isRegularFile).sorted().toList();
         }
+        if (files.isEmpty()) {
+            throw new IOException("no DICOM series under " + directory);
+        }
+        return read(files, rules);
+    }
+
+    /** Reads the given files of one study; files that are not DICOM are skipped. */
+    public static StudyInput read(List<Path> files, SeriesRoleRules rules) throws IOException {
+        Map<String, List<Path>> filesBySeries = new LinkedHashMap<>();
+        Map<String, List<String>> sopsBySeries = new LinkedHashMap<>();
+        List<String> notes = new ArrayList<>();
+        AttributeList first = null;
         for (Path file : files) {
             if (!isPart10(file)) {
                 continue;
@@ -86,7 +94,7 @@ public record StudyInput(String studyInstanceUid, Demographics demographics, Map
                     .add(Attribute.getSingleStringValueOrEmptyString(header, TagFromName.SOPInstanceUID));
         }
         if (first == null) {
-            throw new IOException("no DICOM series under " + directory);
+            throw new IOException("none of the " + files.size() + " file(s) is a DICOM image");
         }
         VolumeAssembler assembler = new VolumeAssembler(VolumeAssembler.Tolerances.defaults());
         Map<SeriesRole, RoleVolume> volumes = new EnumMap<>(SeriesRole.class);

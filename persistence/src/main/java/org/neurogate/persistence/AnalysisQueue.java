@@ -1,0 +1,343 @@
+package org.neurogate.persistence;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The analysis job queue and what a finished job leaves behind: findings, report objects and their
+ * delivery rows, all written in the transaction that marks the job DONE.
+ *
+ * <p>Workers claim with {@code FOR UPDATE SKIP LOCKED}, so any number of them (threads or processes)
+ * share the queue without taking the same job; a claim is a lease, renewed while the job runs, and a
+ * job whose lease ran out (its worker crashed) is claimed again.
+ */
+@ApplicationScoped
+public class AnalysisQueue {
+
+    /** Claims of one job before it is given up. */
+    static final int MAX_ATTEMPTS = 3;
+
+    private final DataSource dataSource;
+
+    @Inject
+    public AnalysisQueue(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** A job this worker now holds. */
+    public record ClaimedJob(long id, long studyRef, String studyInstanceUid, int attempt) {
+    }
+
+    /** A stored instance of the study: series, SOP class and path relative to the data directory. */
+    public record StoredInstance(String seriesInstanceUid, String sopClassUid, String sopInstanceUid, String storagePath) {
+    }
+
+    /** One measurement row. */
+    public record FindingRow(String seriesInstanceUid, String analysis, String name, String scheme, String code,
+                             String meaning, double value, String unit, String method, String qcFlags) {
+    }
+
+    /** One SR or SEG written by a job. */
+    public record ReportRow(String sopInstanceUid, String sopClassUid, String seriesInstanceUid, String kind,
+                            String storagePath, long sizeBytes) {
+    }
+
+    /** A report object with its delivery rows, for the API. */
+    public record ReportView(String sopInstanceUid, String sopClassUid, String seriesInstanceUid, String kind,
+                             long jobId, List<Delivery> deliveries) {
+    }
+
+    /** One destination's delivery state. */
+    public record Delivery(String destination, String state, int attempts, String lastError) {
+    }
+
+    /**
+     * Claims the oldest job whose study is quiet: no series still RECEIVING, and nothing received for
+     * {@code studyStableSeconds}; or a RUNNING job whose lease has run out.
+     */
+    public Optional<ClaimedJob> claim(int studyStableSeconds, int leaseSeconds, String worker) {
+        // A job whose workers died MAX_ATTEMPTS times (a study that crashes the process) is given up.
+        update("""
+                UPDATE analysis_job SET state = 'FAILED', finished_at = now(), lease_until = NULL,
+                       reason = 'its worker stopped during ' || attempts || ' attempts'
+                WHERE state = 'RUNNING' AND lease_until < now() AND attempts >= ?""", ps -> ps.setInt(1, MAX_ATTEMPTS));
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     UPDATE analysis_job j SET state = 'RUNNING', started_at = now(), attempts = attempts + 1,
+                            lease_until = now() + make_interval(secs => ?), worker = ?, reason = NULL
+                     FROM study s
+                     WHERE s.id = j.study_ref AND j.id = (
+                         SELECT q.id FROM analysis_job q
+                         WHERE (q.state = 'QUEUED' OR (q.state = 'RUNNING' AND q.lease_until < now()))
+                           AND NOT EXISTS (SELECT 1 FROM series r WHERE r.study_ref = q.study_ref
+                                           AND (r.state = 'RECEIVING'
+                                                OR r.last_received_at > now() - make_interval(secs => ?)))
+                         ORDER BY q.queued_at, q.id
+                         FOR UPDATE SKIP LOCKED LIMIT 1)
+                     RETURNING j.id, j.study_ref, s.study_instance_uid, j.attempts""")) {
+            ps.setDouble(1, leaseSeconds);
+            ps.setString(2, worker);
+            ps.setDouble(3, studyStableSeconds);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new ClaimedJob(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getInt(4)))
+                        : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new CatalogUnavailableException("claiming an analysis job failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Extends the lease; false when the job is no longer this worker's (it was reclaimed). */
+    public boolean renewLease(long jobId, String worker, int leaseSeconds) {
+        return update("""
+                UPDATE analysis_job SET lease_until = now() + make_interval(secs => ?)
+                WHERE id = ? AND state = 'RUNNING' AND worker = ?""", ps -> {
+            ps.setDouble(1, leaseSeconds);
+            ps.setLong(2, jobId);
+            ps.setString(3, worker);
+        }) == 1;
+    }
+
+    public List<StoredInstance> instances(long studyRef) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     SELECT s.series_instance_uid, i.sop_class_uid, i.sop_instance_uid, i.storage_path
+                     FROM instance i JOIN series s ON s.id = i.series_ref
+                     WHERE s.study_ref = ? ORDER BY s.id, i.id""")) {
+            ps.setLong(1, studyRef);
+            List<StoredInstance> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new StoredInstance(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new CatalogUnavailableException("listing the study's instances failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Marks the job DONE with everything it produced, in one transaction, if this worker still holds
+     * it. Report rows that exist already (a retry of a job that crashed after writing them) are kept,
+     * and their delivery rows too: the same object is never queued twice for a destination.
+     *
+     * @return false when the job was no longer this worker's; nothing was written
+     */
+    public boolean complete(ClaimedJob job, String worker, String findingsJson, List<FindingRow> findings,
+                            List<ReportRow> reports, List<String> destinations) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement ps = c.prepareStatement("""
+                        UPDATE analysis_job SET state = 'DONE', finished_at = now(), lease_until = NULL,
+                               findings = CAST(? AS jsonb)
+                        WHERE id = ? AND state = 'RUNNING' AND worker = ?""")) {
+                    ps.setString(1, findingsJson);
+                    ps.setLong(2, job.id());
+                    ps.setString(3, worker);
+                    if (ps.executeUpdate() != 1) {
+                        c.rollback();
+                        return false;
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("""
+                        INSERT INTO finding (job_ref, study_ref, series_instance_uid, analysis, name, concept_scheme,
+                                             concept_code, concept_meaning, value, unit, method, qc_flags)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""")) {
+                    for (FindingRow f : findings) {
+                        ps.setLong(1, job.id());
+                        ps.setLong(2, job.studyRef());
+                        ps.setString(3, f.seriesInstanceUid());
+                        ps.setString(4, f.analysis());
+                        ps.setString(5, f.name());
+                        ps.setString(6, f.scheme());
+                        ps.setString(7, f.code());
+                        ps.setString(8, f.meaning());
+                        ps.setDouble(9, f.value());
+                        ps.setString(10, f.unit());
+                        ps.setString(11, f.method());
+                        ps.setString(12, f.qcFlags());
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+                for (ReportRow r : reports) {
+                    long reportId;
+                    try (PreparedStatement ps = c.prepareStatement("""
+                            INSERT INTO report_object (sop_instance_uid, sop_class_uid, series_instance_uid, kind, job_ref,
+                                                       study_ref, storage_path, size_bytes)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                            ON CONFLICT (sop_instance_uid) DO UPDATE SET sop_instance_uid = EXCLUDED.sop_instance_uid
+                            RETURNING id""")) {
+                        ps.setString(1, r.sopInstanceUid());
+                        ps.setString(2, r.sopClassUid());
+                        ps.setString(3, r.seriesInstanceUid());
+                        ps.setString(4, r.kind());
+                        ps.setLong(5, job.id());
+                        ps.setLong(6, job.studyRef());
+                        ps.setString(7, r.storagePath());
+                        ps.setLong(8, r.sizeBytes());
+                        try (ResultSet rs = ps.executeQuery()) {
+                            rs.next();
+                            reportId = rs.getLong(1);
+                        }
+                    }
+                    try (PreparedStatement ps = c.prepareStatement("""
+                            INSERT INTO outbox (report_ref, destination) VALUES (?, ?)
+                            ON CONFLICT (report_ref, destination) DO NOTHING""")) {
+                        for (String d : destinations) {
+                            ps.setLong(1, reportId);
+                            ps.setString(2, d);
+                            ps.addBatch();
+                        }
+                        ps.executeBatch();
+                    }
+                }
+                c.commit();
+                return true;
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new CatalogUnavailableException("recording the job's results failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Marks the job FAILED with its reason, if this worker still holds it. */
+    public void fail(long jobId, String worker, String reason) {
+        update("""
+                UPDATE analysis_job SET state = 'FAILED', finished_at = now(), lease_until = NULL, reason = ?
+                WHERE id = ? AND state = 'RUNNING' AND worker = ?""", ps -> {
+            ps.setString(1, reason.length() > 2000 ? reason.substring(0, 2000) : reason);
+            ps.setLong(2, jobId);
+            ps.setString(3, worker);
+        });
+    }
+
+    /** The latest finished job's findings JSON for a study, or empty. */
+    public Optional<String> findingsJson(String studyInstanceUid) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     SELECT j.findings::text FROM analysis_job j JOIN study s ON s.id = j.study_ref
+                     WHERE s.study_instance_uid = ? AND j.state = 'DONE' ORDER BY j.finished_at DESC LIMIT 1""")) {
+            ps.setString(1, studyInstanceUid);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new CatalogUnavailableException("reading findings failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The measurement rows of a study's latest finished job. */
+    public List<FindingRow> findings(String studyInstanceUid) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     SELECT f.series_instance_uid, f.analysis, f.name, f.concept_scheme, f.concept_code, f.concept_meaning,
+                            f.value, f.unit, f.method, f.qc_flags
+                     FROM finding f WHERE f.job_ref = (
+                         SELECT j.id FROM analysis_job j JOIN study s ON s.id = j.study_ref
+                         WHERE s.study_instance_uid = ? AND j.state = 'DONE' ORDER BY j.finished_at DESC LIMIT 1)
+                     ORDER BY f.id""")) {
+            ps.setString(1, studyInstanceUid);
+            List<FindingRow> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new FindingRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getString(6), rs.getDouble(7), rs.getString(8), rs.getString(9),
+                            rs.getString(10)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new CatalogUnavailableException("reading findings failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Every report object of a study with its deliveries. */
+    public List<ReportView> reports(String studyInstanceUid) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     SELECT r.id, r.sop_instance_uid, r.sop_class_uid, r.series_instance_uid, r.kind, r.job_ref,
+                            o.destination, o.state, o.attempts, o.last_error
+                     FROM report_object r JOIN study s ON s.id = r.study_ref
+                     LEFT JOIN outbox o ON o.report_ref = r.id
+                     WHERE s.study_instance_uid = ? ORDER BY r.id, o.id""")) {
+            ps.setString(1, studyInstanceUid);
+            List<ReportView> out = new ArrayList<>();
+            long current = -1;
+            List<Delivery> deliveries = null;
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (rs.getLong(1) != current) {
+                        current = rs.getLong(1);
+                        deliveries = new ArrayList<>();
+                        out.add(new ReportView(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                                rs.getLong(6), deliveries));
+                    }
+                    if (rs.getString(7) != null) {
+                        deliveries.add(new Delivery(rs.getString(7), rs.getString(8), rs.getInt(9), rs.getString(10)));
+                    }
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new CatalogUnavailableException("reading reports failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Path (relative to the data directory) of a stored report object. */
+    public Optional<String> reportPath(String sopInstanceUid) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT storage_path FROM report_object WHERE sop_instance_uid = ?")) {
+            ps.setString(1, sopInstanceUid);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new CatalogUnavailableException("reading a report failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Jobs by state, for metrics. */
+    public java.util.Map<String, Long> jobCounts() {
+        return counts("SELECT state, count(*) FROM analysis_job GROUP BY state");
+    }
+
+    java.util.Map<String, Long> counts(String sql) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
+             ResultSet rs = ps.executeQuery()) {
+            java.util.Map<String, Long> out = new java.util.TreeMap<>();
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getLong(2));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new CatalogUnavailableException("counting failed: " + e.getMessage(), e);
+        }
+    }
+
+    @FunctionalInterface
+    interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    int update(String sql, Binder binder) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new CatalogUnavailableException("updating the job queue failed: " + e.getMessage(), e);
+        }
+    }
+}
