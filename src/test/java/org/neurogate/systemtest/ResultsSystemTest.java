@@ -123,11 +123,12 @@ class ResultsSystemTest {
     }
 
     @Test
-    void resultsWaitForAPacsThatIsDownAndArriveOnceItReturns() throws Exception {
+    void resultsGoBackToTheSenderWaitWhileItIsDownAndArriveOnceItReturns() throws Exception {
         Path work = TestEnvironment.workDir("pacs-down");
         int pacsPort = TestEnvironment.freePort();
+        // No FORWARD_TO: the results go back to the sender, STORESCU, at its configured address.
         try (GatewayProcess gateway = GatewayProcess.start(work.resolve("data"), GatewayProcess.env(
-                "NEUROGATE_FORWARD_TO", "PACS@localhost:" + pacsPort, "NEUROGATE_STUDY_STABLE_SECONDS", "2",
+                "NEUROGATE_AE_ADDRESSES", "STORESCU@localhost:" + pacsPort, "NEUROGATE_STUDY_STABLE_SECONDS", "2",
                 "NEUROGATE_DELIVERY_BACKOFF_SECONDS", "1", "NEUROGATE_DELIVERY_MAX_BACKOFF_SECONDS", "2"))) {
             Map<String, Object> truth = phantom(work.resolve("study"), 902, 0, 0);
             Dcmtk.storescu("STORESCU", gateway.dicomPort(), List.of(), TestEnvironment.dicomFiles(work.resolve("study/dicom")));

@@ -106,6 +106,24 @@ public class AnalysisQueue {
         }) == 1;
     }
 
+    /** The calling AE titles that sent the study's series. */
+    public List<String> sendingAes(long studyRef) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT DISTINCT sending_ae FROM series WHERE study_ref = ? AND sending_ae IS NOT NULL ORDER BY 1")) {
+            ps.setLong(1, studyRef);
+            List<String> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new CatalogUnavailableException("reading the study's senders failed: " + e.getMessage(), e);
+        }
+    }
+
     public List<StoredInstance> instances(long studyRef) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("""

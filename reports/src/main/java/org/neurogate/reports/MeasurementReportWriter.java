@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.neurogate.inference.analysis.Concepts;
 import org.neurogate.inference.analysis.Measurement;
 
 /**
@@ -54,12 +55,12 @@ public final class MeasurementReportWriter {
 
     static {
         try {
-            UCUM.put("ml", new CodedSequenceItem("mL", "UCUM", "milliliter"));
-            UCUM.put("mm", new CodedSequenceItem("mm", "UCUM", "millimeter"));
-            UCUM.put("deg", new CodedSequenceItem("deg", "UCUM", "degree"));
-            UCUM.put("a", new CodedSequenceItem("a", "UCUM", "year"));
-            UCUM.put("%", new CodedSequenceItem("%", "UCUM", "percent"));
-            UCUM.put("1", new CodedSequenceItem("1", "UCUM", "no units"));
+            UCUM.put("ml", code(Concepts.MILLILITER));
+            UCUM.put("mm", code(Concepts.MILLIMETER));
+            UCUM.put("deg", code(Concepts.DEGREE));
+            UCUM.put("a", code(Concepts.YEAR));
+            UCUM.put("%", code(Concepts.PERCENT));
+            UCUM.put("1", code(Concepts.NO_UNITS));
         } catch (DicomException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -79,38 +80,38 @@ public final class MeasurementReportWriter {
             throw new IllegalArgumentException("a report needs at least one measurement group or not-assessed reason");
         }
         ContentItemFactory f = new ContentItemFactory();
-        ContentItem root = f.makeContainerContentItem(null, null, dcm("126000", "Imaging Measurement Report"), true,
+        ContentItem root = f.makeContainerContentItem(null, null, code(Concepts.IMAGING_MEASUREMENT_REPORT), true,
                 "DCMR", "1500");
-        f.makeCodeContentItem(root, "HAS CONCEPT MOD", dcm("121049", "Language of Content Item and Descendants"),
-                new CodedSequenceItem("en-US", "RFC5646", "English (United States)"));
-        f.makeCodeContentItem(root, "HAS OBS CONTEXT", dcm("121005", "Observer Type"), dcm("121007", "Device"));
-        f.makeUIDContentItem(root, "HAS OBS CONTEXT", dcm("121012", "Device Observer UID"), info.deviceObserverUid());
-        f.makeTextContentItem(root, "HAS OBS CONTEXT", dcm("121013", "Device Observer Name"), equipment.modelName());
-        f.makeTextContentItem(root, "HAS OBS CONTEXT", dcm("121014", "Device Observer Manufacturer"), equipment.manufacturer());
-        f.makeTextContentItem(root, "HAS OBS CONTEXT", dcm("121015", "Device Observer Model Name"), equipment.modelName());
-        f.makeTextContentItem(root, "HAS OBS CONTEXT", dcm("121016", "Device Observer Serial Number"),
+        f.makeCodeContentItem(root, "HAS CONCEPT MOD", code(Concepts.LANGUAGE_OF_CONTENT_ITEM_AND_DESCENDANTS),
+                code(Concepts.ENGLISH_UNITED_STATES));
+        f.makeCodeContentItem(root, "HAS OBS CONTEXT", code(Concepts.OBSERVER_TYPE), code(Concepts.DEVICE));
+        f.makeUIDContentItem(root, "HAS OBS CONTEXT", code(Concepts.DEVICE_OBSERVER_UID), info.deviceObserverUid());
+        f.makeTextContentItem(root, "HAS OBS CONTEXT", code(Concepts.DEVICE_OBSERVER_NAME), equipment.modelName());
+        f.makeTextContentItem(root, "HAS OBS CONTEXT", code(Concepts.DEVICE_OBSERVER_MANUFACTURER), equipment.manufacturer());
+        f.makeTextContentItem(root, "HAS OBS CONTEXT", code(Concepts.DEVICE_OBSERVER_MODEL_NAME), equipment.modelName());
+        f.makeTextContentItem(root, "HAS OBS CONTEXT", code(Concepts.DEVICE_OBSERVER_SERIAL_NUMBER),
                 equipment.deviceSerialNumber());
-        f.makeCodeContentItem(root, "HAS CONCEPT MOD", dcm("121058", "Procedure reported"),
-                new CodedSequenceItem("113091000", "SCT", "Magnetic resonance imaging"));
-        ContentItem library = f.makeContainerContentItem(root, "CONTAINS", dcm("111028", "Image Library"), true);
-        ContentItem libraryGroup = f.makeContainerContentItem(library, "CONTAINS", dcm("126200", "Image Library Group"), true);
+        f.makeCodeContentItem(root, "HAS CONCEPT MOD", code(Concepts.PROCEDURE_REPORTED),
+                code(Concepts.MAGNETIC_RESONANCE_IMAGING));
+        ContentItem library = f.makeContainerContentItem(root, "CONTAINS", code(Concepts.IMAGE_LIBRARY), true);
+        ContentItem libraryGroup = f.makeContainerContentItem(library, "CONTAINS", code(Concepts.IMAGE_LIBRARY_GROUP), true);
         for (SourceSeries series : evidence) {
             SourceSeries.SourceImage first = series.images().get(0);
             f.makeImageContentItem(libraryGroup, "CONTAINS", null, first.sopClassUid(), first.sopInstanceUid(), 0, 0,
                     null, null, null, null);
         }
-        ContentItem measurements = f.makeContainerContentItem(root, "CONTAINS", dcm("126010", "Imaging Measurements"), true);
+        ContentItem measurements = f.makeContainerContentItem(root, "CONTAINS", code(Concepts.IMAGING_MEASUREMENTS), true);
         for (MeasurementGroup g : groups) {
-            ContentItem group = f.makeContainerContentItem(measurements, "CONTAINS", dcm("125007", "Measurement Group"), true);
-            f.makeTextContentItem(group, "HAS OBS CONTEXT", dcm("112039", "Tracking Identifier"), g.trackingIdentifier());
-            f.makeUIDContentItem(group, "HAS OBS CONTEXT", dcm("112040", "Tracking Unique Identifier"), g.trackingUid());
+            ContentItem group = f.makeContainerContentItem(measurements, "CONTAINS", code(Concepts.MEASUREMENT_GROUP), true);
+            f.makeTextContentItem(group, "HAS OBS CONTEXT", code(Concepts.TRACKING_IDENTIFIER), g.trackingIdentifier());
+            f.makeUIDContentItem(group, "HAS OBS CONTEXT", code(Concepts.TRACKING_UNIQUE_IDENTIFIER), g.trackingUid());
             if (g.finding() != null) {
-                f.makeCodeContentItem(group, "CONTAINS", dcm("121071", "Finding"), code(g.finding()));
+                f.makeCodeContentItem(group, "CONTAINS", code(Concepts.FINDING), code(g.finding()));
             }
             if (g.segment() != null) {
-                f.makeImageContentItem(group, "CONTAINS", dcm("121191", "Referenced Segment"), g.segment().sopClassUid(),
+                f.makeImageContentItem(group, "CONTAINS", code(Concepts.REFERENCED_SEGMENT), g.segment().sopClassUid(),
                         g.segment().sopInstanceUid(), 0, g.segment().segmentNumber(), null, null, null, null);
-                f.makeUIDContentItem(group, "CONTAINS", dcm("121232", "Source series for segmentation"), g.sourceSeriesUid());
+                f.makeUIDContentItem(group, "CONTAINS", code(Concepts.SOURCE_SERIES_FOR_SEGMENTATION), g.sourceSeriesUid());
             }
             for (Measurement m : g.measurements()) {
                 CodedSequenceItem unit = UCUM.get(m.unit());
@@ -119,17 +120,17 @@ public final class MeasurementReportWriter {
                 }
                 ContentItem num = f.makeNumericContentItem(group, "CONTAINS", code(m.concept()), SegmentationWriter.decimal(m.value()),
                         unit);
-                f.makeTextContentItem(num, "HAS CONCEPT MOD", dcm("111001", "Algorithm Name"),
+                f.makeTextContentItem(num, "HAS CONCEPT MOD", code(Concepts.ALGORITHM_NAME),
                         m.method().modelId() + " (" + m.method().pack() + ")");
-                f.makeTextContentItem(num, "HAS CONCEPT MOD", dcm("111003", "Algorithm Version"), m.method().version());
+                f.makeTextContentItem(num, "HAS CONCEPT MOD", code(Concepts.ALGORITHM_VERSION), m.method().version());
             }
         }
         ContentItem evaluations = f.makeContainerContentItem(root, "CONTAINS",
-                new CodedSequenceItem("C0034375", "UMLS", "Qualitative Evaluations"), true);
+                code(Concepts.QUALITATIVE_EVALUATIONS), true);
         for (String reason : notAssessed) {
-            f.makeTextContentItem(evaluations, "CONTAINS", dcm("121106", "Comment"), reason);
+            f.makeTextContentItem(evaluations, "CONTAINS", code(Concepts.COMMENT), reason);
         }
-        f.makeTextContentItem(evaluations, "CONTAINS", dcm("121106", "Comment"), info.disclaimer());
+        f.makeTextContentItem(evaluations, "CONTAINS", code(Concepts.COMMENT), info.disclaimer());
 
         AttributeList list = new StructuredReport(root).getAttributeList();
         list.putAll(StudyHeader.from(studyHeader));
@@ -202,13 +203,9 @@ public final class MeasurementReportWriter {
         AttributeList item = new AttributeList();
         SegmentationWriter.putEquipment(item, equipment);
         CodedSequenceItem.putSingleCodedSequenceAttribute(item, TagFromName.PurposeOfReferenceCodeSequence,
-                dcm("109102", "Processing Equipment"));
+                code(Concepts.PROCESSING_EQUIPMENT));
         put(item, CONTRIBUTION_DATE_TIME, info.contentDateTime());
         put(item, TagFromName.ContributionDescription, "Automated brain MRI analysis");
         sequence(list, TagFromName.ContributingEquipmentSequence).addItem(item);
-    }
-
-    private static CodedSequenceItem dcm(String code, String meaning) throws DicomException {
-        return new CodedSequenceItem(code, "DCM", meaning);
     }
 }

@@ -241,7 +241,7 @@ public final class SegmentationWriter {
     private static void putDerivation(AttributeList item, SourceSeries.SourceImage image) throws DicomException {
         AttributeList derivation = new AttributeList();
         CodedSequenceItem.putSingleCodedSequenceAttribute(derivation, TagFromName.DerivationCodeSequence,
-                new CodedSequenceItem("113076", "DCM", "Segmentation"));
+                code(Concepts.SEGMENTATION));
         AttributeList sourceImage = new AttributeList();
         put(sourceImage, TagFromName.ReferencedSOPClassUID, image.sopClassUid());
         put(sourceImage, TagFromName.ReferencedSOPInstanceUID, image.sopInstanceUid());
@@ -249,7 +249,7 @@ public final class SegmentationWriter {
             put(sourceImage, TagFromName.ReferencedFrameNumber, Integer.toString(image.frameNumber()));
         }
         CodedSequenceItem.putSingleCodedSequenceAttribute(sourceImage, TagFromName.PurposeOfReferenceCodeSequence,
-                new CodedSequenceItem("121322", "DCM", "Source image for image processing operation"));
+                code(Concepts.SOURCE_IMAGE_FOR_IMAGE_PROCESSING_OPERATION));
         sequence(derivation, TagFromName.SourceImageSequence).addItem(sourceImage);
         sequence(item, TagFromName.DerivationImageSequence).addItem(derivation);
     }

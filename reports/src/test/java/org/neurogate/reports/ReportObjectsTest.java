@@ -26,7 +26,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 import org.neurogate.inference.analysis.Concepts;
 import org.neurogate.inference.analysis.Findings;
@@ -175,29 +178,46 @@ class ReportObjectsTest {
                 Attribute.getSingleStringValueOrEmptyString(again, TagFromName.SOPInstanceUID));
     }
 
-    @Test
-    void invalidArgumentsAreRefusedOneByOne() {
-        assertThrows(IllegalArgumentException.class, () -> new Segment(0, "x", Concepts.CATEGORY_ANATOMY, Concepts.VENTRICLES));
-        assertThrows(IllegalArgumentException.class, () -> new Segment(Set.of(), "x", Concepts.CATEGORY_ANATOMY, Concepts.VENTRICLES));
-        assertThrows(IllegalArgumentException.class, () -> new Segment(1, " ", Concepts.CATEGORY_ANATOMY, Concepts.VENTRICLES));
-        assertThrows(IllegalArgumentException.class, () -> new Segment(1, "x", null, Concepts.VENTRICLES));
-        assertThrows(IllegalArgumentException.class, () -> new Equipment("", "m", "s", "v"));
-        assertThrows(IllegalArgumentException.class, () -> new SegmentationWriter.SeriesInfo("1.2", "1.3", 1, "d",
-                "lower case", "alg", "1"));
-        assertThrows(IllegalArgumentException.class, () -> new SegmentationWriter.SeriesInfo(null, "1.3", 1, "d",
-                "LESION", "alg", "1"));
-        assertThrows(IllegalArgumentException.class, () -> new MeasurementReportWriter.ReportInfo("1.2", "1.3", 1, "d",
+    /** Each invalid argument to the writers, as its own test. */
+    @TestFactory
+    Stream<DynamicTest> invalidArgumentsAreRefused() {
+        Map<String, Executable> cases = new LinkedHashMap<>();
+        cases.put("segment label value 0", () -> new Segment(0, "x", Concepts.CATEGORY_ANATOMY, Concepts.VENTRICLES));
+        cases.put("segment without label values", () -> new Segment(Set.of(), "x", Concepts.CATEGORY_ANATOMY, Concepts.VENTRICLES));
+        cases.put("blank segment label", () -> new Segment(1, " ", Concepts.CATEGORY_ANATOMY, Concepts.VENTRICLES));
+        cases.put("segment without category", () -> new Segment(1, "x", null, Concepts.VENTRICLES));
+        cases.put("blank manufacturer", () -> new Equipment("", "m", "s", "v"));
+        cases.put("content label not a CS", () -> new SegmentationWriter.SeriesInfo("1.2", "1.3", 1, "d", "lower case",
+                "alg", "1"));
+        cases.put("SEG without series UID", () -> new SegmentationWriter.SeriesInfo(null, "1.3", 1, "d", "LESION", "alg", "1"));
+        cases.put("SEG without algorithm version", () -> new SegmentationWriter.SeriesInfo("1.2", "1.3", 1, "d", "LESION",
+                "alg", " "));
+        cases.put("device observer UID not a UID", () -> new MeasurementReportWriter.ReportInfo("1.2", "1.3", 1, "d",
                 "not-a-uid", "20261129101500", "disclaimer"));
-        assertThrows(IllegalArgumentException.class, () -> new MeasurementReportWriter.ReportInfo("1.2", "1.3", 1, "d",
-                "1.4", "2026-11-29", "disclaimer"));
-        assertThrows(IllegalArgumentException.class, () -> new MeasurementReportWriter.ReportInfo("1.2", "1.3", 1, "d",
-                "1.4", "20261129101500", " "));
-        assertThrows(IllegalArgumentException.class, () -> new MeasurementGroup("t", "1.2", null, null, null, List.of()));
-        assertThrows(IllegalArgumentException.class, () -> new MeasurementGroup("t", "x.y", null, null, null,
+        cases.put("content date-time not DT", () -> new MeasurementReportWriter.ReportInfo("1.2", "1.3", 1, "d", "1.4",
+                "2026-11-29", "disclaimer"));
+        cases.put("blank disclaimer", () -> new MeasurementReportWriter.ReportInfo("1.2", "1.3", 1, "d", "1.4",
+                "20261129101500", " "));
+        cases.put("measurement group without measurements", () -> new MeasurementGroup("t", "1.2", null, null, null,
+                List.of()));
+        cases.put("tracking UID not a UID", () -> new MeasurementGroup("t", "x.y", null, null, null,
                 List.of(new Measurement("a", "n", Concepts.VOLUME, 1, "ml", ModelUse.builtIn("x"), "1.2", List.of()))));
-        assertThrows(IllegalArgumentException.class, () -> new MeasurementGroup.SegmentReference("1.2", "1.3", 0));
-        assertThrows(IllegalArgumentException.class, () -> new SourceSeries("1.2", "1.3", List.of()));
-        assertThrows(IllegalArgumentException.class, () -> StudyHeader.from(new AttributeList()));
+        cases.put("segment number 0", () -> new MeasurementGroup.SegmentReference("1.2", "1.3", 0));
+        cases.put("source series without images", () -> new SourceSeries("1.2", "1.3", List.of()));
+        cases.put("study header without Study Instance UID", () -> StudyHeader.from(new AttributeList()));
+        cases.put("segmentation without segments", () -> SegmentationWriter.write(
+                analysis.labelMaps().get("lesion_mask").labels(), List.of(), sources.values().iterator().next(), header,
+                SETTINGS.equipment(), new SegmentationWriter.SeriesInfo("1.2", "1.3", 1, "d", "LESION", "alg", "1"),
+                "20261129101500"));
+        cases.put("report without groups or reasons", () -> MeasurementReportWriter.write(header, List.of(), List.of(),
+                List.of(), List.of(), SETTINGS.equipment(), new MeasurementReportWriter.ReportInfo("1.2", "1.3", 1, "d",
+                        "1.4", "20261129101500", "disclaimer")));
+        cases.put("unit without a UCUM code", () -> MeasurementReportWriter.write(header, List.of(new MeasurementGroup("t",
+                "1.2", null, null, null, List.of(new Measurement("a", "n", Concepts.VOLUME, 1, "furlong",
+                        ModelUse.builtIn("x"), "1.2", List.of())))), List.of(), List.of(), List.of(), SETTINGS.equipment(),
+                new MeasurementReportWriter.ReportInfo("1.2", "1.3", 1, "d", "1.4", "20261129101500", "disclaimer")));
+        return cases.entrySet().stream().map(c -> DynamicTest.dynamicTest(c.getKey(),
+                () -> assertThrows(IllegalArgumentException.class, c.getValue())));
     }
 
     private static Measurement find(Findings f, String analysis, String name) {

@@ -76,7 +76,9 @@ public class AnalysisWorker {
     }
 
     void start(@Observes StartupEvent event) {
-        Destination.parseList(config.forwardTo().orElse(null)); // a bad destination fails the start, not a delivery
+        // A bad destination fails the start, not a delivery hours later.
+        Destination.parseList(config.forwardTo().orElse(null));
+        Destination.parseList(config.aeAddresses().orElse(null));
         running = true;
         threads = Executors.newScheduledThreadPool(config.workers() + 1);
         for (int w = 0; w < config.workers(); w++) {
@@ -166,8 +168,7 @@ public class AnalysisWorker {
             }
             var json = JSON.valueToTree(f);
             ((com.fasterxml.jackson.databind.node.ObjectNode) json).set("measurements", JSON.valueToTree(f.measurements()));
-            List<String> destinations = Destination.parseList(config.forwardTo().orElse(null)).stream()
-                    .map(Destination::toString).toList();
+            List<String> destinations = destinations(job);
             boolean recorded = queue.complete(job, worker, JSON.writeValueAsString(json), rows, reports, destinations);
             double seconds = (System.nanoTime() - start) / 1e9;
             metrics.analysisFinished(recorded ? "done" : "lost-lease", seconds);
@@ -185,6 +186,17 @@ public class AnalysisWorker {
         } finally {
             lease.cancel(false);
         }
+    }
+
+    /** FORWARD_TO when set; else the study's senders whose addresses are configured. */
+    private List<String> destinations(AnalysisQueue.ClaimedJob job) {
+        List<Destination> configured = Destination.parseList(config.forwardTo().orElse(null));
+        if (!configured.isEmpty()) {
+            return configured.stream().map(Destination::toString).toList();
+        }
+        List<Destination> known = Destination.parseList(config.aeAddresses().orElse(null));
+        List<String> senders = queue.sendingAes(job.studyRef());
+        return known.stream().filter(d -> senders.contains(d.aeTitle())).map(Destination::toString).toList();
     }
 
     /** Writes the object to {@code reports/<study>/<sop>.dcm}, fsync'd, and returns its row. */

@@ -28,10 +28,17 @@ public interface ResultsConfig {
     int jobLeaseSeconds();
 
     /**
-     * Where results go: a comma list of AET@host:port. Empty: results stay in NeuroGate (API).
+     * Where results go: a comma list of AET@host:port. Unset: back to the AE that sent the study, when
+     * {@link #aeAddresses()} knows its address; else they stay in NeuroGate (API).
      * Env: NEUROGATE_FORWARD_TO.
      */
     Optional<String> forwardTo();
+
+    /**
+     * Network addresses of known AEs, a comma list of AET@host:port (the PACS's DICOM node table),
+     * used to send results back to the sender. Env: NEUROGATE_AE_ADDRESSES.
+     */
+    Optional<String> aeAddresses();
 
     /** Identifies this installation in the reports (Device Serial Number). Env: NEUROGATE_INSTALLATION_ID. */
     @WithDefault("neurogate")

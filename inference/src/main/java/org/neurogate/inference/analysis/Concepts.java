@@ -1,9 +1,10 @@
 package org.neurogate.inference.analysis;
 
 /**
- * Every concept a NeuroGate measurement is coded with, in one place. SNOMED CT (SCT) and DICOM (DCM)
- * codes where the standard has them; 99NEUROGATE private codes (PS3.16 8.3 local coding scheme)
- * where it has none, such as a brain-age gap.
+ * Every code NeuroGate writes, in one place: the concepts of its measurements and segments, the
+ * structure of its reports (TID 1500 and the templates it includes), and UCUM units. SNOMED CT (SCT)
+ * and DICOM (DCM) codes where the standard has them; 99NEUROGATE private codes (PS3.16 8.3 local
+ * coding scheme) where it has none, such as a brain-age gap.
  */
 public final class Concepts {
 
@@ -50,6 +51,42 @@ public final class Concepts {
     public static final CodedConcept CATEGORY_TISSUE = new CodedConcept("SCT", "85756007", "Tissue");
     public static final CodedConcept CATEGORY_ALTERED = new CodedConcept("SCT", "49755003", "Morphologically Altered Structure");
     public static final CodedConcept MCI_RISK = new CodedConcept(LOCAL, "NG-MCI-RISK", "MCI-like atrophy risk score");
+
+    // Report structure (TID 1500, TID 1411, TID 4019, SEG derivation) and UCUM units.
+    public static final CodedConcept ALGORITHM_NAME = new CodedConcept("DCM", "111001", "Algorithm Name");
+    public static final CodedConcept ALGORITHM_VERSION = new CodedConcept("DCM", "111003", "Algorithm Version");
+    public static final CodedConcept COMMENT = new CodedConcept("DCM", "121106", "Comment");
+    public static final CodedConcept DEGREE = new CodedConcept("UCUM", "deg", "degree");
+    public static final CodedConcept DEVICE = new CodedConcept("DCM", "121007", "Device");
+    public static final CodedConcept DEVICE_OBSERVER_MANUFACTURER = new CodedConcept("DCM", "121014", "Device Observer Manufacturer");
+    public static final CodedConcept DEVICE_OBSERVER_MODEL_NAME = new CodedConcept("DCM", "121015", "Device Observer Model Name");
+    public static final CodedConcept DEVICE_OBSERVER_NAME = new CodedConcept("DCM", "121013", "Device Observer Name");
+    public static final CodedConcept DEVICE_OBSERVER_SERIAL_NUMBER = new CodedConcept("DCM", "121016", "Device Observer Serial Number");
+    public static final CodedConcept DEVICE_OBSERVER_UID = new CodedConcept("DCM", "121012", "Device Observer UID");
+    public static final CodedConcept ENGLISH_UNITED_STATES = new CodedConcept("RFC5646", "en-US", "English (United States)");
+    public static final CodedConcept FINDING = new CodedConcept("DCM", "121071", "Finding");
+    public static final CodedConcept IMAGE_LIBRARY = new CodedConcept("DCM", "111028", "Image Library");
+    public static final CodedConcept IMAGE_LIBRARY_GROUP = new CodedConcept("DCM", "126200", "Image Library Group");
+    public static final CodedConcept IMAGING_MEASUREMENTS = new CodedConcept("DCM", "126010", "Imaging Measurements");
+    public static final CodedConcept IMAGING_MEASUREMENT_REPORT = new CodedConcept("DCM", "126000", "Imaging Measurement Report");
+    public static final CodedConcept LANGUAGE_OF_CONTENT_ITEM_AND_DESCENDANTS = new CodedConcept("DCM", "121049", "Language of Content Item and Descendants");
+    public static final CodedConcept MAGNETIC_RESONANCE_IMAGING = new CodedConcept("SCT", "113091000", "Magnetic resonance imaging");
+    public static final CodedConcept MEASUREMENT_GROUP = new CodedConcept("DCM", "125007", "Measurement Group");
+    public static final CodedConcept MILLILITER = new CodedConcept("UCUM", "mL", "milliliter");
+    public static final CodedConcept MILLIMETER = new CodedConcept("UCUM", "mm", "millimeter");
+    public static final CodedConcept NO_UNITS = new CodedConcept("UCUM", "1", "no units");
+    public static final CodedConcept OBSERVER_TYPE = new CodedConcept("DCM", "121005", "Observer Type");
+    public static final CodedConcept PERCENT = new CodedConcept("UCUM", "%", "percent");
+    public static final CodedConcept PROCEDURE_REPORTED = new CodedConcept("DCM", "121058", "Procedure reported");
+    public static final CodedConcept PROCESSING_EQUIPMENT = new CodedConcept("DCM", "109102", "Processing Equipment");
+    public static final CodedConcept QUALITATIVE_EVALUATIONS = new CodedConcept("UMLS", "C0034375", "Qualitative Evaluations");
+    public static final CodedConcept REFERENCED_SEGMENT = new CodedConcept("DCM", "121191", "Referenced Segment");
+    public static final CodedConcept SEGMENTATION = new CodedConcept("DCM", "113076", "Segmentation");
+    public static final CodedConcept SOURCE_IMAGE_FOR_IMAGE_PROCESSING_OPERATION = new CodedConcept("DCM", "121322", "Source image for image processing operation");
+    public static final CodedConcept SOURCE_SERIES_FOR_SEGMENTATION = new CodedConcept("DCM", "121232", "Source series for segmentation");
+    public static final CodedConcept TRACKING_IDENTIFIER = new CodedConcept("DCM", "112039", "Tracking Identifier");
+    public static final CodedConcept TRACKING_UNIQUE_IDENTIFIER = new CodedConcept("DCM", "112040", "Tracking Unique Identifier");
+    public static final CodedConcept YEAR = new CodedConcept("UCUM", "a", "year");
 
     private Concepts() {
     }
