@@ -108,39 +108,17 @@ public class AnalysisQueue {
 
     /** The calling AE titles that sent the study's series. */
     public List<String> sendingAes(long studyRef) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "SELECT DISTINCT sending_ae FROM series WHERE study_ref = ? AND sending_ae IS NOT NULL ORDER BY 1")) {
-            ps.setLong(1, studyRef);
-            List<String> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new CatalogUnavailableException("reading the study's senders failed: " + e.getMessage(), e);
-        }
+        return list("SELECT DISTINCT sending_ae FROM series WHERE study_ref = ? AND sending_ae IS NOT NULL ORDER BY 1",
+                ps -> ps.setLong(1, studyRef), rs -> rs.getString(1), "reading the study's senders");
     }
 
     public List<StoredInstance> instances(long studyRef) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("""
-                     SELECT s.series_instance_uid, i.sop_class_uid, i.sop_instance_uid, i.storage_path
-                     FROM instance i JOIN series s ON s.id = i.series_ref
-                     WHERE s.study_ref = ? ORDER BY s.id, i.id""")) {
-            ps.setLong(1, studyRef);
-            List<StoredInstance> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new StoredInstance(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new CatalogUnavailableException("listing the study's instances failed: " + e.getMessage(), e);
-        }
+        return list("""
+                SELECT s.series_instance_uid, i.sop_class_uid, i.sop_instance_uid, i.storage_path
+                FROM instance i JOIN series s ON s.id = i.series_ref
+                WHERE s.study_ref = ? ORDER BY s.id, i.id""", ps -> ps.setLong(1, studyRef),
+                rs -> new StoredInstance(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)),
+                "listing the study's instances");
     }
 
     /**
@@ -244,42 +222,24 @@ public class AnalysisQueue {
 
     /** The latest finished job's findings JSON for a study, or empty. */
     public Optional<String> findingsJson(String studyInstanceUid) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("""
-                     SELECT j.findings::text FROM analysis_job j JOIN study s ON s.id = j.study_ref
-                     WHERE s.study_instance_uid = ? AND j.state = 'DONE' ORDER BY j.finished_at DESC LIMIT 1""")) {
-            ps.setString(1, studyInstanceUid);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new CatalogUnavailableException("reading findings failed: " + e.getMessage(), e);
-        }
+        return list("""
+                SELECT j.findings::text FROM analysis_job j JOIN study s ON s.id = j.study_ref
+                WHERE s.study_instance_uid = ? AND j.state = 'DONE' ORDER BY j.finished_at DESC LIMIT 1""",
+                ps -> ps.setString(1, studyInstanceUid), rs -> rs.getString(1), "reading findings").stream().findFirst();
     }
 
     /** The measurement rows of a study's latest finished job. */
     public List<FindingRow> findings(String studyInstanceUid) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("""
-                     SELECT f.series_instance_uid, f.analysis, f.name, f.concept_scheme, f.concept_code, f.concept_meaning,
-                            f.value, f.unit, f.method, f.qc_flags
-                     FROM finding f WHERE f.job_ref = (
-                         SELECT j.id FROM analysis_job j JOIN study s ON s.id = j.study_ref
-                         WHERE s.study_instance_uid = ? AND j.state = 'DONE' ORDER BY j.finished_at DESC LIMIT 1)
-                     ORDER BY f.id""")) {
-            ps.setString(1, studyInstanceUid);
-            List<FindingRow> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new FindingRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getString(6), rs.getDouble(7), rs.getString(8), rs.getString(9),
-                            rs.getString(10)));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new CatalogUnavailableException("reading findings failed: " + e.getMessage(), e);
-        }
+        return list("""
+                SELECT f.series_instance_uid, f.analysis, f.name, f.concept_scheme, f.concept_code, f.concept_meaning,
+                       f.value, f.unit, f.method, f.qc_flags
+                FROM finding f WHERE f.job_ref = (
+                    SELECT j.id FROM analysis_job j JOIN study s ON s.id = j.study_ref
+                    WHERE s.study_instance_uid = ? AND j.state = 'DONE' ORDER BY j.finished_at DESC LIMIT 1)
+                ORDER BY f.id""", ps -> ps.setString(1, studyInstanceUid),
+                rs -> new FindingRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                        rs.getString(6), rs.getDouble(7), rs.getString(8), rs.getString(9), rs.getString(10)),
+                "reading findings");
     }
 
     /** Every report object of a study with its deliveries. */
@@ -316,15 +276,8 @@ public class AnalysisQueue {
 
     /** Path (relative to the data directory) of a stored report object. */
     public Optional<String> reportPath(String sopInstanceUid) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT storage_path FROM report_object WHERE sop_instance_uid = ?")) {
-            ps.setString(1, sopInstanceUid);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new CatalogUnavailableException("reading a report failed: " + e.getMessage(), e);
-        }
+        return list("SELECT storage_path FROM report_object WHERE sop_instance_uid = ?", ps -> ps.setString(1, sopInstanceUid),
+                rs -> rs.getString(1), "reading a report").stream().findFirst();
     }
 
     /** Jobs by state, for metrics. */
@@ -342,6 +295,27 @@ public class AnalysisQueue {
             return out;
         } catch (SQLException e) {
             throw new CatalogUnavailableException("counting failed: " + e.getMessage(), e);
+        }
+    }
+
+    @FunctionalInterface
+    interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    /** Runs a query and maps every row; {@code what} names the step in the error. */
+    <T> List<T> list(String sql, Binder binder, RowMapper<T> mapper, String what) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            List<T> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(mapper.map(rs));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new CatalogUnavailableException(what + " failed: " + e.getMessage(), e);
         }
     }
 

@@ -133,17 +133,9 @@ public final class MeasurementReportWriter {
         f.makeTextContentItem(evaluations, "CONTAINS", code(Concepts.COMMENT), info.disclaimer());
 
         AttributeList list = new StructuredReport(root).getAttributeList();
-        list.putAll(StudyHeader.from(studyHeader));
-        put(list, TagFromName.SOPClassUID, SOPClass.Comprehensive3DSRStorage);
-        put(list, TagFromName.SOPInstanceUID, info.sopInstanceUid());
-        put(list, TagFromName.Modality, "SR");
-        put(list, TagFromName.SeriesInstanceUID, info.seriesInstanceUid());
-        put(list, TagFromName.SeriesNumber, Integer.toString(info.seriesNumber()));
-        put(list, TagFromName.SeriesDescription, info.seriesDescription());
-        put(list, TagFromName.InstanceNumber, "1");
+        SegmentationWriter.putInstanceHeader(list, studyHeader, SOPClass.Comprehensive3DSRStorage, info.sopInstanceUid(),
+                "SR", info.seriesInstanceUid(), info.seriesNumber(), info.seriesDescription(), equipment);
         sequence(list, TagFromName.ReferencedPerformedProcedureStepSequence);
-        SegmentationWriter.putEquipment(list, equipment);
-        SegmentationWriter.putCodingSchemes(list);
         String date = info.contentDateTime().substring(0, 8);
         String time = info.contentDateTime().substring(8);
         put(list, TagFromName.ContentDate, date);

@@ -91,18 +91,10 @@ public final class SegmentationWriter {
             return null;
         }
         AttributeList list = new AttributeList();
-        list.putAll(StudyHeader.from(studyHeader));
-        put(list, TagFromName.SOPClassUID, SOPClass.SegmentationStorage);
-        put(list, TagFromName.SOPInstanceUID, info.sopInstanceUid());
-        put(list, TagFromName.Modality, "SEG");
-        put(list, TagFromName.SeriesInstanceUID, info.seriesInstanceUid());
-        put(list, TagFromName.SeriesNumber, Integer.toString(info.seriesNumber()));
-        put(list, TagFromName.SeriesDescription, info.seriesDescription());
-        put(list, TagFromName.InstanceNumber, "1");
+        putInstanceHeader(list, studyHeader, SOPClass.SegmentationStorage, info.sopInstanceUid(), "SEG",
+                info.seriesInstanceUid(), info.seriesNumber(), info.seriesDescription(), equipment);
         put(list, TagFromName.FrameOfReferenceUID, source.frameOfReferenceUid());
         list.putNewAttribute(TagFromName.PositionReferenceIndicator);
-        putEquipment(list, equipment);
-        putCodingSchemes(list);
         String date = contentDateTime.substring(0, 8);
         String time = contentDateTime.substring(8);
         put(list, TagFromName.ContentDate, date);
@@ -272,6 +264,25 @@ public final class SegmentationWriter {
             instances.addItem(ref);
         }
         sequence(list, TagFromName.ReferencedSeriesSequence).addItem(series);
+    }
+
+    /**
+     * What every object NeuroGate writes starts with: the source's patient and study, its own SOP
+     * class and instance, its series, the equipment, and the private coding scheme's declaration.
+     */
+    static void putInstanceHeader(AttributeList list, AttributeList studyHeader, String sopClass, String sopInstance,
+                                  String modality, String series, int seriesNumber, String seriesDescription,
+                                  Equipment equipment) throws DicomException {
+        list.putAll(StudyHeader.from(studyHeader));
+        put(list, TagFromName.SOPClassUID, sopClass);
+        put(list, TagFromName.SOPInstanceUID, sopInstance);
+        put(list, TagFromName.Modality, modality);
+        put(list, TagFromName.SeriesInstanceUID, series);
+        put(list, TagFromName.SeriesNumber, Integer.toString(seriesNumber));
+        put(list, TagFromName.SeriesDescription, seriesDescription);
+        put(list, TagFromName.InstanceNumber, "1");
+        putEquipment(list, equipment);
+        putCodingSchemes(list);
     }
 
     /** Declares the 99NEUROGATE private coding scheme (Coding Scheme Identification Sequence). */

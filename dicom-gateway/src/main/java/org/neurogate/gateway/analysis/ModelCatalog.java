@@ -26,6 +26,7 @@ public class ModelCatalog {
     private final InferenceConfig config;
     private final StorageConfig storage;
     private InferenceEngine engine;
+    private volatile boolean ready;
     private volatile ModelRegistry.Loaded loaded = new ModelRegistry.Loaded(java.util.List.of(), java.util.List.of());
 
     public ModelCatalog(InferenceConfig config, StorageConfig storage) {
@@ -48,6 +49,12 @@ public class ModelCatalog {
         for (String problem : loaded.refused()) {
             LOG.errorf("Model pack refused: %s", problem);
         }
+        ready = true;
+    }
+
+    /** True once the packs are loaded; analyses wait for it (start-up observers run in no fixed order). */
+    public boolean ready() {
+        return ready;
     }
 
     void close(@Observes ShutdownEvent event) {

@@ -97,6 +97,10 @@ public class AnalysisWorker {
     private void loop(String worker) {
         while (running) {
             try {
+                if (!models.ready()) {
+                    Thread.sleep(500);
+                    continue;
+                }
                 Optional<AnalysisQueue.ClaimedJob> job = queue.claim(config.studyStableSeconds(), config.jobLeaseSeconds(),
                         worker);
                 if (job.isEmpty()) {
