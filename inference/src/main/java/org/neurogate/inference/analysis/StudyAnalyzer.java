@@ -11,9 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.neurogate.inference.models.BrainAgeFit;
-import org.neurogate.inference.models.ModelManifest;
 import org.neurogate.inference.models.ModelPack;
-import org.neurogate.inference.models.ModelRunner;
 import org.neurogate.inference.models.ReferencePack;
 import org.neurogate.inference.onnx.InferenceEngine;
 import org.neurogate.inference.preprocess.Conform;
@@ -409,10 +407,5 @@ public final class StudyAnalyzer {
             m[i] = d[i] > t ? 1 : 0;
         }
         return v.withVoxels(m);
-    }
-
-    static String describe(Findings f) {
-        return String.format(Locale.ROOT, "%s: %d measurements, not assessed %s", f.studyInstanceUid(),
-                f.measurements().size(), f.notAssessed());
     }
 }
