@@ -18,7 +18,13 @@ import org.neurogate.inference.onnx.OnnxGraph;
  */
 public final class ReferencePack {
 
-    public static final String VERSION = "0.1.0";
+    public static final String VERSION = "0.1.1";
+    /**
+     * Growth steps of the mask's reconstruction, 3 mm each: 36 mm, twice what regrowing the 8 mm
+     * erosion into the head's concavities takes (6 steps already give identical masks on phantoms;
+     * 32 cost 3 s more per study for nothing).
+     */
+    static final int GROWTH_STEPS = 12;
     static final String RESOURCE = "/org/neurogate/inference/reference-pack/";
     static final List<String> MODELS = List.of("reference-brain-mask", "reference-tissue", "reference-lr-asymmetry",
             "reference-brain-age");
@@ -160,7 +166,7 @@ public final class ReferencePack {
         String inner = erode(g, mask, 3);
         String seed = erode(g, mask, 17);
         String grown = seed;
-        for (int step = 0; step < 32; step++) {
+        for (int step = 0; step < GROWTH_STEPS; step++) {
             grown = g.node("Mul", List.of(dilate(g, grown, 7), inner), g.temp("grow"));
         }
         // Undo the inner erosion, then a closing fills sulci and the gaps of partial-volume edges.
