@@ -36,29 +36,28 @@ public final class HippocampalPrior {
      * @param centres CSF, grey and white matter intensities measured on this scan
      */
     public static Result segment(Volume t1, BrainFrame frame, double[] centres) {
-        return segment(t1, frame, (centres[0] + centres[1]) / 2, (centres[1] + centres[2]) / 2);
-    }
-
-    private static Result segment(Volume t1, BrainFrame frame, double low, double high) {
+        double low = (centres[0] + centres[1]) / 2;
+        double high = (centres[1] + centres[2]) / 2;
         float[] v = t1.voxels();
+        // One pass places every grey-matter-like voxel in the left or the right prior (they are disjoint).
+        boolean[][] candidate = {new boolean[v.length], new boolean[v.length]};
+        for (int k = 0; k < t1.nz(); k++) {
+            for (int j = 0; j < t1.ny(); j++) {
+                for (int i = 0; i < t1.nx(); i++) {
+                    int index = t1.index(i, j, k);
+                    if (v[index] < low || v[index] > high) {
+                        continue;
+                    }
+                    double[] q = frame.normalised(t1.voxelToPatient(i, j, k));
+                    candidate[0][index] = inside(q[0], q[1], q[2]);
+                    candidate[1][index] = inside(-q[0], q[1], q[2]);
+                }
+            }
+        }
         float[] labels = new float[v.length];
         double[] volumes = new double[2];
         for (int side = 0; side < 2; side++) {
-            boolean[] candidate = new boolean[v.length];
-            double sign = side == 0 ? 1 : -1;
-            for (int k = 0; k < t1.nz(); k++) {
-                for (int j = 0; j < t1.ny(); j++) {
-                    for (int i = 0; i < t1.nx(); i++) {
-                        int index = t1.index(i, j, k);
-                        if (v[index] < low || v[index] > high) {
-                            continue;
-                        }
-                        double[] q = frame.normalised(t1.voxelToPatient(i, j, k));
-                        candidate[index] = inside(sign * q[0], q[1], q[2]);
-                    }
-                }
-            }
-            Components.Labelled parts = Components.label(candidate, t1.nx(), t1.ny(), t1.nz());
+            Components.Labelled parts = Components.label(candidate[side], t1.nx(), t1.ny(), t1.nz());
             int largest = 0;
             for (int c = 1; c <= parts.count(); c++) {
                 if (largest == 0 || parts.sizes()[c] > parts.sizes()[largest]) {

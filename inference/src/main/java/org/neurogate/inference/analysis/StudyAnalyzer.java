@@ -66,6 +66,8 @@ public final class StudyAnalyzer {
     private final ModelPack.Model brainMask;
     private final ModelPack.Model tissue;
     private final ModelPack.Model brainAge;
+    /** The brain-age regression's residual standard deviation on its training cohort. */
+    private final double brainAgeUncertainty;
     /** An imported whole-brain structure model (with a hippocampus label), or null. */
     private final ModelPack.Model structureModel;
     /** An imported skull-stripping model (two labels, the second the brain), or null. */
@@ -76,6 +78,7 @@ public final class StudyAnalyzer {
         this.brainMask = find(packs, "reference-brain-mask").orElseThrow(() -> missing("reference-brain-mask"));
         this.tissue = find(packs, "reference-tissue").orElseThrow(() -> missing("reference-tissue"));
         this.brainAge = find(packs, "reference-brain-age").orElseThrow(() -> missing("reference-brain-age"));
+        this.brainAgeUncertainty = brainAgeFit().residualSdYears();
         this.structureModel = packs.stream().flatMap(p -> p.models().stream())
                 .filter(m -> m.manifest().labels() != null && "label-map".equals(m.manifest().outputKind())
                         && m.manifest().labels().stream().anyMatch(l -> HIPPOCAMPUS.matcher(l.name()).matches()))
@@ -300,7 +303,7 @@ public final class StudyAnalyzer {
         laps.lap("MCI: volumes and hippocampi");
         float[] features = brainAgeFeatures(grey, white, csf, ventricles, hippocampi[0] + hippocampi[1]);
         double predicted = engine.run(brainAge.onnx(), features, new long[] {1, 1, 1, 1, features.length}).values()[0];
-        double uncertainty = brainAgeUncertainty();
+        double uncertainty = brainAgeUncertainty;
         Double chronological = who.ageYears();
         if (chronological == null) {
             notAssessed.add("brain-age gap not assessed: no PatientAge, and no PatientBirthDate with StudyDate");
@@ -334,10 +337,9 @@ public final class StudyAnalyzer {
         return new T1Results(midline, age, mci, plane, nativeLabels.withVoxels(out), used);
     }
 
-    /** The regression's residual standard deviation on its training cohort. */
-    private static double brainAgeUncertainty() {
+    private static BrainAgeFit brainAgeFit() {
         try (java.io.InputStream in = ReferencePack.class.getResourceAsStream(ReferencePack.BRAIN_AGE_FIT)) {
-            return new com.fasterxml.jackson.databind.ObjectMapper().readValue(in, BrainAgeFit.class).residualSdYears();
+            return new com.fasterxml.jackson.databind.ObjectMapper().readValue(in, BrainAgeFit.class);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("the brain-age fit is part of the build", e);
         }
