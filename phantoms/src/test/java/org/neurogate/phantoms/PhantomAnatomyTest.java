@@ -56,8 +56,19 @@ class PhantomAnatomyTest {
         double at60 = hippocampi(PhantomFixtures.subject(23, 60, Subject.Sex.M, Subject.Diagnosis.CN));
         double at70 = hippocampi(PhantomFixtures.subject(23, 70, Subject.Sex.M, Subject.Diagnosis.CN));
         double mci70 = hippocampi(PhantomFixtures.subject(23, 70, Subject.Sex.M, Subject.Diagnosis.MCI));
-        assertEquals(3987.5 / 4104.5, at70 / at60, 0.01, "NiChart median, men, 70 vs 60 years");
+        assertEquals(3899.0 / 4035.5, at70 / at60, 0.01, "NiChart ICV-adjusted median, 70 vs 60 years");
         assertEquals(0.88, mci70 / at70, 0.02, "MCI about 12 % below controls (Shi 2009)");
+    }
+
+    @Test
+    void hippocampiScaleWithTheHead() {
+        // Same seed and age: the man's head is larger (sex scale 1.035 against 0.975, cubed for volume),
+        // and his hippocampi by the same ratio; at the norms' ICV of 1430 mL they would be the median.
+        double[] man = t1Volumes(PhantomFixtures.subject(23, 60, Subject.Sex.M, Subject.Diagnosis.CN));
+        double[] woman = t1Volumes(PhantomFixtures.subject(23, 60, Subject.Sex.F, Subject.Diagnosis.CN));
+        double icvRatio = Math.pow(1.035 / 0.975, 3);
+        assertEquals(icvRatio, (man[Tissue.HIPPOCAMPUS_LEFT.label] + man[Tissue.HIPPOCAMPUS_RIGHT.label])
+                / (woman[Tissue.HIPPOCAMPUS_LEFT.label] + woman[Tissue.HIPPOCAMPUS_RIGHT.label]), 0.03);
     }
 
     @Test

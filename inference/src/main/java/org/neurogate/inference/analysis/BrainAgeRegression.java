@@ -62,7 +62,7 @@ final class BrainAgeRegression {
         for (int a = 0; a < p; a++) {
             ata[a][a] += RIDGE;
         }
-        double[] w = SeptumShift.solve(ata, atb);
+        double[] w = LinearAlgebra.solve(ata, atb);
         double residual = 0;
         for (int i = 0; i < n; i++) {
             double[] z = standard(x.get(i), mean, scale);

@@ -39,8 +39,8 @@ public record BrainFrame(double[] origin, double[] left, double[] posterior, dou
             }
         }
         double[] c = {sum[0] / count, sum[1] / count, sum[2] / count};
-        double[] a = SeptumShift.normalise(new double[] {-n[1] * n[0], 1 - n[1] * n[1], -n[1] * n[2]});
-        double[] b = SeptumShift.cross(n, a);
+        double[] a = LinearAlgebra.normalise(new double[] {-n[1] * n[0], 1 - n[1] * n[1], -n[1] * n[2]});
+        double[] b = LinearAlgebra.cross(n, a);
         // Second moments along the normal and within the plane.
         double suu = 0;
         double saa = 0;
@@ -52,9 +52,9 @@ public record BrainFrame(double[] origin, double[] left, double[] posterior, dou
                     if (m[intracranial.index(i, j, k)] > 0.5f) {
                         double[] p = intracranial.voxelToPatient(i, j, k);
                         double[] d = {p[0] - c[0], p[1] - c[1], p[2] - c[2]};
-                        double u = dot(d, n);
-                        double va = dot(d, a);
-                        double vb = dot(d, b);
+                        double u = LinearAlgebra.dot(d, n);
+                        double va = LinearAlgebra.dot(d, a);
+                        double vb = LinearAlgebra.dot(d, b);
                         suu += u * u;
                         saa += va * va;
                         sbb += vb * vb;
@@ -75,7 +75,7 @@ public record BrainFrame(double[] origin, double[] left, double[] posterior, dou
         if (posterior[1] < 0) {
             posterior = new double[] {-posterior[0], -posterior[1], -posterior[2]};
         }
-        double[] superior = SeptumShift.cross(n, posterior);
+        double[] superior = LinearAlgebra.cross(n, posterior);
         double vp = 0;
         double vs = 0;
         double t = 0;
@@ -89,11 +89,7 @@ public record BrainFrame(double[] origin, double[] left, double[] posterior, dou
     /** Frame coordinates of a patient point, as fractions of the semi-axes (left, posterior, superior). */
     public double[] normalised(double[] p) {
         double[] d = {p[0] - origin[0], p[1] - origin[1], p[2] - origin[2]};
-        return new double[] {dot(d, left) / semiAxesMm[0], dot(d, posterior) / semiAxesMm[1],
-            dot(d, superior) / semiAxesMm[2]};
-    }
-
-    static double dot(double[] x, double[] y) {
-        return x[0] * y[0] + x[1] * y[1] + x[2] * y[2];
+        return new double[] {LinearAlgebra.dot(d, left) / semiAxesMm[0], LinearAlgebra.dot(d, posterior) / semiAxesMm[1],
+            LinearAlgebra.dot(d, superior) / semiAxesMm[2]};
     }
 }

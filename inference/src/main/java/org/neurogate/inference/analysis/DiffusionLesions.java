@@ -234,7 +234,7 @@ public record DiffusionLesions(Volume mask, List<Lesion> lesions, String adcSour
         for (int a = 1; a < 10; a++) {
             ata[a][a] += 1e-6 * ata[0][0];
         }
-        double[] c = SeptumShift.solve(ata, atb);
+        double[] c = LinearAlgebra.solve(ata, atb);
         float[] out = new float[trace.size()];
         float[] d = trace.voxels();
         for (int k = 0; k < nz; k++) {

@@ -11,6 +11,13 @@ import java.util.Map;
  * mL at ages 40-90 in steps of 10 years; values between are interpolated linearly, ages outside are
  * clamped and flagged. A centile's distance from the median over 1.645 is the standard deviation on
  * that side, so skewed distributions (ventricles) keep their skew.
+ *
+ * <p>Hippocampi are scored against head-size-adjusted norms (as clinical volumetry reports them): a
+ * large head has large hippocampi, and sex differences in hippocampal volume are mostly head size.
+ * Figures: NiChart dlmuse_centiles_CN-ICVNorm.csv (same commit, both sexes), whose volumes are scaled
+ * to a common ICV. That file does not state the constant; the ratio of its TotalBrain and GM medians to
+ * the raw ones (dlmuse_centiles_CN.csv), times its median ICV, gives 1425-1438 mL at every age from 40
+ * to 80, so {@link #REFERENCE_ICV_ML} is 1430 mL.
  */
 public final class NormativeModel {
 
@@ -53,17 +60,38 @@ public final class NormativeModel {
                 {{1202.7, 1171.3, 1142.7, 1119.5, 1094.9, 1065.4}, {1369.2, 1342.6, 1313.1, 1282.0, 1245.6, 1205.0},
                     {1535.7, 1513.9, 1483.5, 1444.5, 1396.3, 1344.5}}});
 
+    /** The ICV the adjusted norms are scaled to: a volume v of a head with ICV i compares as v x 1430 / i. */
+    public static final double REFERENCE_ICV_ML = 1430;
+
+    /** ICV-adjusted norms, both sexes: [centile 5, 50, 95][age]. */
+    private static final Map<Structure, double[][]> ICV_ADJUSTED = Map.of(
+            Structure.HIPPOCAMPUS_LEFT, new double[][] {
+                {3.384, 3.375, 3.350, 3.210, 3.001, 2.772}, {3.890, 3.902, 3.896, 3.759, 3.539, 3.293},
+                {4.364, 4.400, 4.419, 4.291, 4.068, 3.814}},
+            Structure.HIPPOCAMPUS_RIGHT, new double[][] {
+                {3.663, 3.641, 3.607, 3.445, 3.207, 2.953}, {4.148, 4.166, 4.175, 4.039, 3.815, 3.571},
+                {4.668, 4.718, 4.759, 4.635, 4.407, 4.155}});
+
     /** 5th, 50th and 95th centiles in mL for a sex and age. */
     public record Centiles(double p5, double p50, double p95) {
     }
 
     /**
-     * @param z              standard score against same-sex, same-age controls
-     * @param percentile     0-100
+     * @param valueMl         the measured volume
+     * @param icvAdjustedMl   the volume scaled to {@link #REFERENCE_ICV_ML}, which was scored; null when the
+     *                        raw volume was scored against same-sex norms
+     * @param z               standard score against same-age controls
+     * @param percentile      0-100
+     * @param centiles        the norms the scored value was compared with (ICV-adjusted where it was)
      * @param ageOutsideNorms true when the age was outside 40-90 and the nearest norms were used
      */
-    public record Score(Structure structure, double valueMl, double z, double percentile, Centiles centiles,
-                        boolean ageOutsideNorms) {
+    public record Score(Structure structure, double valueMl, Double icvAdjustedMl, double z, double percentile,
+                        Centiles centiles, boolean ageOutsideNorms) {
+    }
+
+    /** Whether a structure is scored on its ICV-adjusted volume ({@link #score(Structure, double, String, double, double)}). */
+    public static boolean icvAdjusted(Structure structure) {
+        return ICV_ADJUSTED.containsKey(structure);
     }
 
     private NormativeModel() {
@@ -74,14 +102,36 @@ public final class NormativeModel {
         return new Centiles(interpolate(rows[0], age), interpolate(rows[1], age), interpolate(rows[2], age));
     }
 
+    /** Scores a raw volume against same-sex, same-age norms. */
     public static Score score(Structure structure, double valueMl, String sex, double age) {
         if (!"F".equals(sex) && !"M".equals(sex)) {
             throw new IllegalArgumentException("norms are by sex; sex must be F or M, was " + sex);
         }
-        Centiles c = centiles(structure, sex, age);
-        double sd = (valueMl >= c.p50() ? c.p95() - c.p50() : c.p50() - c.p5()) / 1.645;
-        double z = (valueMl - c.p50()) / sd;
-        return new Score(structure, valueMl, z, 100 * standardNormalCdf(z), c, age < AGES[0] || age > AGES[AGES.length - 1]);
+        return score(structure, valueMl, null, centiles(structure, sex, age), age);
+    }
+
+    /**
+     * Scores a structure the way its norms are kept: hippocampi on their ICV-adjusted volume against
+     * both sexes, everything else on its raw volume against the same sex.
+     */
+    public static Score score(Structure structure, double valueMl, String sex, double age, double icvMl) {
+        double[][] rows = ICV_ADJUSTED.get(structure);
+        if (rows == null) {
+            return score(structure, valueMl, sex, age);
+        }
+        if (!(icvMl > 0)) {
+            throw new IllegalArgumentException("an ICV-adjusted score needs a positive ICV, was " + icvMl);
+        }
+        Centiles c = new Centiles(interpolate(rows[0], age), interpolate(rows[1], age), interpolate(rows[2], age));
+        return score(structure, valueMl, valueMl * REFERENCE_ICV_ML / icvMl, c, age);
+    }
+
+    private static Score score(Structure structure, double valueMl, Double adjustedMl, Centiles c, double age) {
+        double scored = adjustedMl == null ? valueMl : adjustedMl;
+        double sd = (scored >= c.p50() ? c.p95() - c.p50() : c.p50() - c.p5()) / 1.645;
+        double z = (scored - c.p50()) / sd;
+        return new Score(structure, valueMl, adjustedMl, z, 100 * standardNormalCdf(z), c,
+                age < AGES[0] || age > AGES[AGES.length - 1]);
     }
 
     private static double interpolate(double[] row, double age) {

@@ -47,8 +47,8 @@ public record SeptumShift(double shiftMm, int profiles, double[] centrePatient) 
      */
     public static SeptumShift measure(Volume t1, MidSagittalPlane plane, double[] brainCentre, double csfTissueThreshold) {
         double[] n = plane.normal();
-        double[] e1 = normalise(new double[] {-n[1] * n[0], 1 - n[1] * n[1], -n[1] * n[2]}); // posterior, in plane
-        double[] e2 = cross(n, e1); // superior, in plane
+        double[] e1 = LinearAlgebra.normalise(new double[] {-n[1] * n[0], 1 - n[1] * n[1], -n[1] * n[2]}); // posterior, in plane
+        double[] e2 = LinearAlgebra.cross(n, e1); // superior, in plane
         double off = plane.distance(brainCentre[0], brainCentre[1], brainCentre[2]);
         double[] o = {brainCentre[0] - off * n[0], brainCentre[1] - off * n[1], brainCentre[2] - off * n[2]};
         int samples = (int) Math.round(2 * REACH / STEP) + 1;
@@ -140,7 +140,7 @@ public record SeptumShift(double shiftMm, int profiles, double[] centrePatient) 
         for (int i = 0; i < 6; i++) {
             ata[i][i] += 1e-6 * (1 + ata[i][i]); // keeps a one-row or collinear set solvable
         }
-        return solve(ata, atb);
+        return LinearAlgebra.solve(ata, atb);
     }
 
     /** Where the fitted width peaks, kept inside the region the profiles covered. */
@@ -180,54 +180,5 @@ public record SeptumShift(double shiftMm, int profiles, double[] centrePatient) 
 
     private static double evaluate(double[] q, double v, double w) {
         return q[0] + q[1] * v + q[2] * w + q[3] * v * v + q[4] * v * w + q[5] * w * w;
-    }
-
-    /** Gaussian elimination with partial pivoting. */
-    static double[] solve(double[][] a, double[] b) {
-        int n = b.length;
-        double[][] m = new double[n][];
-        double[] y = b.clone();
-        for (int i = 0; i < n; i++) {
-            m[i] = a[i].clone();
-        }
-        for (int col = 0; col < n; col++) {
-            int pivot = col;
-            for (int r = col + 1; r < n; r++) {
-                if (Math.abs(m[r][col]) > Math.abs(m[pivot][col])) {
-                    pivot = r;
-                }
-            }
-            double[] t = m[col];
-            m[col] = m[pivot];
-            m[pivot] = t;
-            double ty = y[col];
-            y[col] = y[pivot];
-            y[pivot] = ty;
-            for (int r = col + 1; r < n; r++) {
-                double f = m[r][col] / m[col][col];
-                for (int c = col; c < n; c++) {
-                    m[r][c] -= f * m[col][c];
-                }
-                y[r] -= f * y[col];
-            }
-        }
-        double[] x = new double[n];
-        for (int r = n - 1; r >= 0; r--) {
-            double s = y[r];
-            for (int c = r + 1; c < n; c++) {
-                s -= m[r][c] * x[c];
-            }
-            x[r] = s / m[r][r];
-        }
-        return x;
-    }
-
-    static double[] cross(double[] a, double[] b) {
-        return new double[] {a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]};
-    }
-
-    static double[] normalise(double[] a) {
-        double n = Math.sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2]);
-        return new double[] {a[0] / n, a[1] / n, a[2] / n};
     }
 }

@@ -299,18 +299,28 @@ public final class StudyAnalyzer {
                 asymmetry(left[BrainTissue.GREY], right[BrainTissue.GREY]),
                 asymmetry(left[BrainTissue.WHITE], right[BrainTissue.WHITE]),
                 asymmetry(left[LABEL_VENTRICLES], right[LABEL_VENTRICLES]), symmetry);
-        // Brain age from ICV-normalised volumes.
         laps.lap("MCI: volumes and hippocampi");
-        float[] features = brainAgeFeatures(grey, white, csf, ventricles, hippocampi[0] + hippocampi[1]);
-        double predicted = engine.run(brainAge.onnx(), features, new long[] {1, 1, 1, 1, features.length}).values()[0];
-        double uncertainty = brainAgeUncertainty;
         Double chronological = who.ageYears();
-        if (chronological == null) {
-            notAssessed.add("brain-age gap not assessed: no PatientAge, and no PatientBirthDate with StudyDate");
+        Findings.BrainAge age = null;
+        ModelUse ageModel = ModelUse.of(brainAge);
+        if (!brain.mask().equals(ModelUse.of(brainMask)) || !brain.tissue().equals(ModelUse.of(tissue))) {
+            // The regression's weights belong to the reference segmentation's volumes. Another
+            // segmenter draws the brain/CSF boundary elsewhere: mindgrab + model18cls put 23 % of a
+            // healthy 41-year-old's ICV in CSF, more than the 19.5 % mean of the fit's phantoms aged
+            // 40-90, and the regression read four healthy adults aged 24-41 as 65-71 years old.
+            notAssessed.add("brain age not assessed: " + ageModel.modelId() + " " + ageModel.version()
+                    + " is fitted on the reference pack's tissue volumes, not on " + brain.mask().modelId() + " + "
+                    + brain.tissue().modelId() + " volumes");
+        } else {
+            float[] features = brainAgeFeatures(grey, white, csf, ventricles, hippocampi[0] + hippocampi[1]);
+            double predicted = engine.run(brainAge.onnx(), features, new long[] {1, 1, 1, 1, features.length}).values()[0];
+            if (chronological == null) {
+                notAssessed.add("brain-age gap not assessed: no PatientAge, and no PatientBirthDate with StudyDate");
+            }
+            used.add(ageModel);
+            age = new Findings.BrainAge(t1.seriesInstanceUid(), predicted, brainAgeUncertainty, chronological,
+                    who.ageSource(), chronological == null ? null : predicted - chronological, ageModel);
         }
-        used.add(ModelUse.of(brainAge));
-        Findings.BrainAge age = new Findings.BrainAge(t1.seriesInstanceUid(), predicted, uncertainty, chronological,
-                who.ageSource(), chronological == null ? null : predicted - chronological, ModelUse.of(brainAge));
         laps.lap("brain age");
         List<NormativeModel.Score> norms = new ArrayList<>();
         Double risk = null;
@@ -319,8 +329,8 @@ public final class StudyAnalyzer {
             notAssessed.add("normative scores and MCI risk not assessed: "
                     + (chronological == null ? "age unknown" : "PatientSex is not F or M"));
         } else {
-            norms.add(NormativeModel.score(NormativeModel.Structure.HIPPOCAMPUS_LEFT, hippocampi[0], who.sex(), chronological));
-            norms.add(NormativeModel.score(NormativeModel.Structure.HIPPOCAMPUS_RIGHT, hippocampi[1], who.sex(), chronological));
+            norms.add(NormativeModel.score(NormativeModel.Structure.HIPPOCAMPUS_LEFT, hippocampi[0], who.sex(), chronological, icv));
+            norms.add(NormativeModel.score(NormativeModel.Structure.HIPPOCAMPUS_RIGHT, hippocampi[1], who.sex(), chronological, icv));
             norms.add(NormativeModel.score(NormativeModel.Structure.GREY_MATTER, grey, who.sex(), chronological));
             norms.add(NormativeModel.score(NormativeModel.Structure.WHITE_MATTER, white, who.sex(), chronological));
             norms.add(NormativeModel.score(NormativeModel.Structure.VENTRICLES, ventricles, who.sex(), chronological));

@@ -23,8 +23,8 @@ import org.neurogate.inference.volume.Volume;
  * The series of one study, assembled into volumes and sorted into roles, with the patient facts
  * the analyses need. Series that cannot be analysed are kept as QC notes, never dropped silently.
  *
- * @param volumes the first analysable volume of each role
- * @param qcNotes why a series or file was left out, naming UIDs only
+ * @param volumes the analysable volume chosen for each role (see {@link #preferable})
+ * @param qcNotes why a series or file was left out or another chosen, naming UIDs only
  */
 public record StudyInput(String studyInstanceUid, Demographics demographics, Map<SeriesRole, RoleVolume> volumes,
                          List<String> qcNotes) {
@@ -67,6 +67,31 @@ public record StudyInput(String studyInstanceUid, Demographics demographics, Map
     }
 
     /** Reads the given files of one study; files that are not DICOM are skipped. */
+    /** A series is finer when its voxels are at most this fraction of the other's volume. */
+    static final double FINER = 0.8;
+
+    /**
+     * Of two series in one role: the finer one; at the same resolution, the one whose receive-coil
+     * shading the scanner removed (segmenters are trained on flat images; a shaded MPRAGE loses the
+     * deep grey matter to the dark centre); otherwise the first.
+     */
+    static boolean preferable(SeriesVolume.Analysable candidate, SeriesVolume.Analysable current) {
+        double candidateVoxel = candidate.volume().voxelVolumeMm3();
+        double currentVoxel = current.volume().voxelVolumeMm3();
+        if (candidateVoxel < FINER * currentVoxel || currentVoxel < FINER * candidateVoxel) {
+            return candidateVoxel < currentVoxel;
+        }
+        return candidate.attributes().intensityNormalised() && !current.attributes().intensityNormalised();
+    }
+
+    private static String whyPreferred(SeriesVolume.Analysable kept, SeriesVolume.Analysable other) {
+        if (kept.volume().voxelVolumeMm3() < FINER * other.volume().voxelVolumeMm3()) {
+            return "finer voxels";
+        }
+        return kept.attributes().intensityNormalised() && !other.attributes().intensityNormalised()
+                ? "scanner-normalised intensities" : "first found";
+    }
+
     public static StudyInput read(List<Path> files, SeriesRoleRules rules) throws IOException {
         Map<String, List<Path>> filesBySeries = new LinkedHashMap<>();
         Map<String, List<String>> sopsBySeries = new LinkedHashMap<>();
@@ -97,18 +122,31 @@ public record StudyInput(String studyInstanceUid, Demographics demographics, Map
             throw new IOException("none of the " + files.size() + " file(s) is a DICOM image");
         }
         VolumeAssembler assembler = new VolumeAssembler(VolumeAssembler.Tolerances.defaults());
+        Map<SeriesRole, SeriesVolume.Analysable> chosen = new EnumMap<>(SeriesRole.class);
         Map<SeriesRole, RoleVolume> volumes = new EnumMap<>(SeriesRole.class);
         for (Map.Entry<String, List<Path>> series : filesBySeries.entrySet()) {
             for (SeriesVolume v : assembler.assemble(series.getValue())) {
                 if (v instanceof SeriesVolume.Analysable a) {
                     SeriesRole role = rules.classify(a.attributes(), a.bValue());
-                    if (role != SeriesRole.OTHER && !volumes.containsKey(role)) {
+                    if (role == SeriesRole.OTHER) {
+                        continue;
+                    }
+                    SeriesVolume.Analysable current = chosen.get(role);
+                    boolean replaces = current != null && preferable(a, current);
+                    if (current != null) {
+                        String previous = volumes.get(role).seriesInstanceUid();
+                        notes.add(role + ": series " + (replaces ? series.getKey() : previous) + " analysed, not "
+                                + (replaces ? previous : series.getKey()) + " ("
+                                + (replaces ? whyPreferred(a, current) : whyPreferred(current, a)) + ")");
+                    }
+                    if (current == null || replaces) {
+                        chosen.put(role, a);
                         volumes.put(role, new RoleVolume(role, series.getKey(), sopsBySeries.get(series.getKey()),
                                 a.volume(), a.bValue()));
                     }
                 } else if (v instanceof SeriesVolume.NotAnalysable n) {
                     notes.add("series " + series.getKey() + (n.bValue() == null ? "" : " b=" + n.bValue().intValue())
-                            + " not analysable: " + n.failure().describe());
+                            + " " + n.failure().describe());
                 }
             }
         }

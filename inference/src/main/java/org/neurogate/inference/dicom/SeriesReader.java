@@ -28,6 +28,9 @@ public final class SeriesReader {
     private static final AttributeTag DIFFUSION_B_VALUE = new AttributeTag(0x0018, 0x9087);
     private static final AttributeTag INVERSION_TIME = new AttributeTag(0x0018, 0x0082);
     private static final AttributeTag SCANNING_SEQUENCE = new AttributeTag(0x0018, 0x0020);
+    private static final AttributeTag SIEMENS_SDI_CREATOR = new AttributeTag(0x0021, 0x0011);
+    private static final AttributeTag SIEMENS_SDI_FRAME_SEQUENCE = new AttributeTag(0x0021, 0x11FE);
+    private static final AttributeTag SIEMENS_SDI_IMAGE_TYPE = new AttributeTag(0x0021, 0x1175);
     private static final Set<String> MONOCHROME = Set.of("MONOCHROME1", "MONOCHROME2");
     private static final Set<String> NATIVE_SYNTAXES = Set.of("1.2.840.10008.1.2", "1.2.840.10008.1.2.1",
             "1.2.840.10008.1.2.2", "1.2.840.10008.1.2.1.99");
@@ -86,19 +89,39 @@ public final class SeriesReader {
     }
 
     static SeriesAttributes attributes(AttributeList list) {
+        List<String> imageType = Arrays.asList(orEmpty(Attribute.getStringValues(list, TagFromName.ImageType)));
         return new SeriesAttributes(
                 Attribute.getSingleStringValueOrNull(list, TagFromName.SeriesInstanceUID),
                 Attribute.getSingleStringValueOrEmptyString(list, TagFromName.SeriesDescription),
                 Attribute.getSingleStringValueOrEmptyString(list, TagFromName.Modality),
-                Arrays.asList(Attribute.getStringValues(list, TagFromName.ImageType) == null ? new String[0]
-                        : Attribute.getStringValues(list, TagFromName.ImageType)),
+                imageType,
                 String.join("\\", orEmpty(Attribute.getStringValues(list, SCANNING_SEQUENCE))),
                 Attribute.getSingleStringValueOrEmptyString(list, TagFromName.AcquisitionContrast),
                 Attribute.getSingleStringValueOrEmptyString(list, TagFromName.MRAcquisitionType),
                 number(list, TagFromName.RepetitionTime), number(list, TagFromName.EchoTime),
                 number(list, INVERSION_TIME),
                 Attribute.getSingleStringValueOrEmptyString(list, TagFromName.SOPClassUID),
-                Attribute.getSingleStringValueOrEmptyString(list, TagFromName.TransferSyntaxUID));
+                Attribute.getSingleStringValueOrEmptyString(list, TagFromName.TransferSyntaxUID),
+                imageType.contains("NORM") || siemensEnhancedFrameIsNormalised(list));
+    }
+
+    /**
+     * Siemens marks a prescan-normalised image (receive-coil shading removed) with NORM in ImageType;
+     * its XA enhanced objects leave ImageType without it and keep the reconstruction's own image type
+     * in a private per-frame sequence: creator "SIEMENS MR SDI 02", (0021,11FE) > (0021,1175).
+     */
+    private static boolean siemensEnhancedFrameIsNormalised(AttributeList list) {
+        SequenceAttribute perFrame = (SequenceAttribute) list.get(TagFromName.PerFrameFunctionalGroupsSequence);
+        if (perFrame == null || perFrame.getNumberOfItems() == 0) {
+            return false;
+        }
+        AttributeList frame = perFrame.getItem(0).getAttributeList();
+        if (!Attribute.getSingleStringValueOrEmptyString(frame, SIEMENS_SDI_CREATOR).trim().startsWith("SIEMENS MR SDI")
+                || !(frame.get(SIEMENS_SDI_FRAME_SEQUENCE) instanceof SequenceAttribute sdi) || sdi.getNumberOfItems() == 0) {
+            return false;
+        }
+        return Arrays.asList(orEmpty(Attribute.getStringValues(sdi.getItem(0).getAttributeList(), SIEMENS_SDI_IMAGE_TYPE)))
+                .contains("NORM");
     }
 
     private static List<DicomFrame> frames(AttributeList list, SeriesAttributes attributes) throws QcException {

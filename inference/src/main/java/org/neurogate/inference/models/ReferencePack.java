@@ -18,7 +18,7 @@ import org.neurogate.inference.onnx.OnnxGraph;
  */
 public final class ReferencePack {
 
-    public static final String VERSION = "0.1.1";
+    public static final String VERSION = "0.1.2";
     /**
      * Growth steps of the mask's reconstruction, 3 mm each: 36 mm, twice what regrowing the 8 mm
      * erosion into the head's concavities takes (6 steps already give identical masks on phantoms;

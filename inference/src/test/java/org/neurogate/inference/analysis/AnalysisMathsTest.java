@@ -31,6 +31,28 @@ class AnalysisMathsTest {
     }
 
     @Test
+    void hippocampiAreScoredOnTheirIcvAdjustedVolume() {
+        // NiChart ICV-adjusted, 60 years, left hippocampus: 5th 3.350, median 3.896, 95th 4.419 mL at 1430 mL ICV.
+        NormativeModel.Score atReference = NormativeModel.score(NormativeModel.Structure.HIPPOCAMPUS_LEFT, 3.896, "M", 60, 1430);
+        assertEquals(0, atReference.z(), 1e-9);
+        assertEquals(3.896, atReference.icvAdjustedMl(), 1e-9);
+        // The same hippocampus in a head 10 % larger is small for that head: 3.896 / 1.1 = 3.542 mL.
+        NormativeModel.Score bigHead = NormativeModel.score(NormativeModel.Structure.HIPPOCAMPUS_LEFT, 3.896, "F", 60, 1573);
+        assertEquals(3.896 / 1.1, bigHead.icvAdjustedMl(), 1e-9);
+        assertEquals((3.896 / 1.1 - 3.896) / ((3.896 - 3.350) / 1.645), bigHead.z(), 1e-9);
+        assertEquals(3.896, bigHead.valueMl(), 1e-9);
+        // A hippocampus at the adjusted 95th centile reads as the 95th percentile whatever the sex.
+        assertEquals(95, NormativeModel.score(NormativeModel.Structure.HIPPOCAMPUS_RIGHT, 4.759 * 1.2, "F", 60, 1716)
+                .percentile(), 0.01);
+        // Other structures keep their raw, same-sex norms.
+        NormativeModel.Score grey = NormativeModel.score(NormativeModel.Structure.GREY_MATTER, 695.2, "M", 60, 1200);
+        assertEquals(null, grey.icvAdjustedMl());
+        assertEquals(0, grey.z(), 1e-9);
+        assertThrows(IllegalArgumentException.class,
+                () -> NormativeModel.score(NormativeModel.Structure.HIPPOCAMPUS_LEFT, 3.9, "M", 60, 0));
+    }
+
+    @Test
     void chronologicalAgeFromPatientAgeOrDates() {
         assertEquals(67.0, Demographics.ageString("067Y"));
         assertEquals(0.5, Demographics.ageString("006M"), 1e-12);
@@ -100,7 +122,7 @@ class AnalysisMathsTest {
     void asymmetryIndexAndSolver() {
         assertEquals(20, StudyAnalyzer.asymmetry(11, 9), 1e-9);
         assertEquals(0, StudyAnalyzer.asymmetry(0, 0));
-        double[] x = SeptumShift.solve(new double[][] {{2, 1}, {1, 3}}, new double[] {3, 5});
+        double[] x = LinearAlgebra.solve(new double[][] {{2, 1}, {1, 3}}, new double[] {3, 5});
         assertEquals(0.8, x[0], 1e-12);
         assertEquals(1.4, x[1], 1e-12);
     }

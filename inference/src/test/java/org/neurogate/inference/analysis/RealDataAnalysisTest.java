@@ -79,10 +79,8 @@ class RealDataAnalysisTest {
         assertTrue(f.notAssessed().contains("midline symmetry not assessed: no T1 series"), f.notAssessed().toString());
     }
 
-    @Test
-    void realT1WithTheImportedMeshNetPack(@TempDir Path dir) throws Exception {
-        Path t1 = DATA.resolve("dicom-philips-adni-mprage-t1");
-        assumeTrue(Files.isDirectory(t1), "../shared/data is absent; skipping");
+    /** mindgrab + model18cls from ../shared, imported the way `./neurogate models import-meshnet` does. */
+    private static StudyAnalyzer meshNet(Path dir) throws Exception {
         Path pack = dir.resolve("meshnet");
         for (String model : List.of("mindgrab", "model18cls")) {
             MeshNetImporter.Imported imported = MeshNetImporter.convert(DATA.resolve("models-brainchop-meshnet-tfjs/" + model));
@@ -94,18 +92,93 @@ class RealDataAnalysisTest {
                     List.of("T1"), "conformed-256-1mm-LIA", "minmax", "nonzero-box-2-3", "label-map", labels, null, "MIT",
                     "research", "test", null));
         }
-        StudyAnalyzer analyzer = AnalysisCli.analyzer(engine, Map.of("NEUROGATE_MODEL_PACKS", pack.toString(),
+        return AnalysisCli.analyzer(engine, Map.of("NEUROGATE_MODEL_PACKS", pack.toString(),
                 "NEUROGATE_DATA_DIR", dir.resolve("none").toString()), System.err);
-        Findings f = analyzer.analyze(StudyInput.read(t1, SeriesRoleRules.defaults())).findings();
+    }
+
+    /**
+     * The real-T1 checks: ICV 1.2-1.9 L, each hippocampus inside the 5th-95th normative centiles for
+     * age (ICV-adjusted), and no brain age from a segmentation the brain-age model was not fitted on.
+     */
+    private static Findings.Mci assertHealthyAdultT1(Findings f) {
         Findings.Mci m = f.mci();
         assertNotNull(m, f.notAssessed().toString());
         assertEquals("model18cls", m.hippocampusModel().modelId());
-        // A 41-year-old man.
         assertTrue(m.icvMl() > 1200 && m.icvMl() < 1900, "ICV " + m.icvMl() + " mL");
-        assertTrue(m.hippocampusLeftMl() > 3 && m.hippocampusLeftMl() < 6, "left hippocampus " + m.hippocampusLeftMl());
-        assertTrue(m.hippocampusRightMl() > 3 && m.hippocampusRightMl() < 6, "right hippocampus " + m.hippocampusRightMl());
+        for (NormativeModel.Score s : m.norms()) {
+            if (s.structure() == NormativeModel.Structure.HIPPOCAMPUS_LEFT
+                    || s.structure() == NormativeModel.Structure.HIPPOCAMPUS_RIGHT) {
+                assertNotNull(s.icvAdjustedMl(), "hippocampi are scored on their ICV-adjusted volume");
+                assertTrue(s.percentile() >= 5 && s.percentile() <= 95, s.toString());
+            }
+        }
+        assertEquals(2, m.norms().stream().filter(s -> s.icvAdjustedMl() != null).count(), m.norms().toString());
+        assertTrue(f.brainAge() == null && f.notAssessed().stream().anyMatch(n -> n.startsWith(
+                "brain age not assessed: reference-brain-age")), f.notAssessed().toString());
+        return m;
+    }
+
+    @Test
+    void philipsT1WithTheImportedMeshNetPack(@TempDir Path dir) throws Exception {
+        Path t1 = DATA.resolve("dicom-philips-adni-mprage-t1");
+        assumeTrue(Files.isDirectory(t1), "../shared/data is absent; skipping");
+        Findings f = meshNet(dir).analyze(StudyInput.read(t1, SeriesRoleRules.defaults())).findings();
+        // A 41-year-old man.
+        Findings.Mci m = assertHealthyAdultT1(f);
         assertTrue(f.midline() != null && f.midline().shiftMm() != null && f.midline().shiftMm() < 2,
                 "a healthy midline: " + f.midline());
-        System.out.println("real T1 with mindgrab + model18cls: " + m + "; brain age " + f.brainAge());
+        System.out.println("Philips T1 with mindgrab + model18cls: " + m);
+    }
+
+    @Test
+    void siemensEnhancedT1WithTheImportedMeshNetPack(@TempDir Path dir) throws Exception {
+        Path study = DATA.resolve("dicom-siemens-xa30-enhanced");
+        assumeTrue(Files.isDirectory(study), "../shared/data is absent; skipping");
+        StudyInput input = StudyInput.read(study, SeriesRoleRules.defaults());
+        // Series 5 and 6 are the same 2 mm MPRAGE; 6 is prescan-normalised, and its shading-free
+        // image is the one analysed.
+        assertTrue(input.qcNotes().stream().anyMatch(n -> n.startsWith("T1:") && n.endsWith("(scanner-normalised intensities)")),
+                input.qcNotes().toString());
+        Findings f = meshNet(dir).analyze(input).findings();
+        // A 31-year-old man: younger than the norms' first age (40), whose centiles are used and flagged.
+        Findings.Mci m = assertHealthyAdultT1(f);
+        assertTrue(m.norms().stream().allMatch(NormativeModel.Score::ageOutsideNorms));
+        assertEquals(0, f.lesion().coreVolumeMl(), "ischaemic core on a healthy volunteer");
+        System.out.println("Siemens XA30 T1 with mindgrab + model18cls: " + m);
+    }
+
+    /**
+     * IXI012 (39-year-old man, 2 mm) has a DLMUSE parcellation from NiChart, the segmenter behind the
+     * norms: the hippocampi and ICV measured here must agree with it within 10 %.
+     */
+    @Test
+    void ixiT1AgreesWithItsDlmuseSegmentation(@TempDir Path dir) throws Exception {
+        Path ixi = DATA.resolve("nifti-ixi-t1-2mm-with-age");
+        assumeTrue(Files.isDirectory(ixi), "../shared/data is absent; skipping");
+        Subject subject = new Subject(12, 39, Subject.Sex.M, Subject.Diagnosis.CN, 0, 0, 0, Vec3.ZERO, 0, 0, 0);
+        AcquisitionOptions sagittal = new AcquisitionOptions(AcquisitionOptions.Plane.SAGITTAL, 0, false,
+                AcquisitionOptions.EXPLICIT_LITTLE_ENDIAN, 30);
+        Path study = dir.resolve("ixi012");
+        NiftiImport.write(ixi.resolve("IXI012-HH-1211_T1.nii.gz"), SeriesRole.T1, null, subject, sagittal, study);
+        Findings.Mci m = meshNet(dir).analyze(StudyInput.read(study, SeriesRoleRules.defaults())).findings().mci();
+        assertNotNull(m);
+
+        org.neurogate.inference.volume.Volume dlmuse = org.neurogate.inference.volume.NiftiFile.read(
+                ixi.resolve("IXI012-HH-1211_T1_DLMUSE.nii.gz"));
+        double voxelMl = dlmuse.voxelVolumeMm3() / 1000;
+        double icv = 0;
+        double right = 0;
+        double left = 0;
+        for (float label : dlmuse.voxels()) {
+            icv += label > 0 ? voxelMl : 0;
+            right += label == 47 ? voxelMl : 0; // MUSE 47 Hippocampus_R
+            left += label == 48 ? voxelMl : 0; // MUSE 48 Hippocampus_L
+        }
+        System.out.printf(java.util.Locale.ROOT, "IXI012 with mindgrab + model18cls: ICV %.0f mL (DLMUSE %.0f), "
+                + "hippocampi L %.2f / R %.2f mL (DLMUSE %.2f / %.2f)%n", m.icvMl(), icv, m.hippocampusLeftMl(),
+                m.hippocampusRightMl(), left, right);
+        assertEquals(icv, m.icvMl(), 0.10 * icv, "ICV");
+        assertEquals(left, m.hippocampusLeftMl(), 0.10 * left, "left hippocampus");
+        assertEquals(right, m.hippocampusRightMl(), 0.10 * right, "right hippocampus");
     }
 }

@@ -45,6 +45,6 @@ class SeriesRoleRulesTest {
     private static SeriesAttributes attrs(String description, List<String> imageType, String acquisitionType, Double tr,
                                           Double ti) {
         return new SeriesAttributes("1.2.3", description, "MR", imageType, "", "", acquisitionType, tr, 3.0, ti,
-                "1.2.840.10008.5.1.4.1.1.4", "1.2.840.10008.1.2.1");
+                "1.2.840.10008.5.1.4.1.1.4", "1.2.840.10008.1.2.1", false);
     }
 }

@@ -15,7 +15,7 @@ class VolumeAssemblerQcTest {
 
     private static final double[] AXIAL = {1, 0, 0, 0, 1, 0};
     private static final SeriesAttributes MR = new SeriesAttributes("1.2.3", "test", "MR", List.of("ORIGINAL"), "GR",
-            "", "3D", 8.0, 3.0, null, "1.2.840.10008.5.1.4.1.1.4", "1.2.840.10008.1.2.1");
+            "", "3D", 8.0, 3.0, null, "1.2.840.10008.5.1.4.1.1.4", "1.2.840.10008.1.2.1", false);
     private final VolumeAssembler assembler = new VolumeAssembler(VolumeAssembler.Tolerances.defaults());
 
     @Test

@@ -35,6 +35,10 @@ final class Ellipsoid {
         return new Ellipsoid(centre, a, b, c, Rotation.IDENTITY);
     }
 
+    double volume() {
+        return 4.0 / 3 * Math.PI * a * b * c;
+    }
+
     /** Mirror image across the mid-sagittal plane x = 0. */
     Ellipsoid mirrored() {
         // Conjugating with diag(-1, 1, 1) flips the sign of the elements that mix x with y or z.

@@ -15,9 +15,11 @@ import org.neurogate.phantoms.geometry.Vec3;
  *
  * <p>Ageing, with the sources of the rates used:
  * <ul>
- *   <li>Hippocampus: the median of cognitively normal adults of the same sex and age, from the NiChart
- *       DLMUSE centile tables (CBICA NiChart_Project, dlmuse_centiles_CN-Males/Females.csv: the mean of
- *       the left and right medians, see {@link #HIPPOCAMPUS_MEDIAN_MM3}), with +-6 % individual variation.
+ *   <li>Hippocampus: the median of cognitively normal adults of the same age for this head's size,
+ *       from the NiChart DLMUSE ICV-adjusted centiles (CBICA NiChart_Project,
+ *       dlmuse_centiles_CN-ICVNorm.csv, volumes scaled to an ICV of 1430 mL: the mean of the left and
+ *       right medians, see {@link #HIPPOCAMPUS_MEDIAN_MM3}) times ICV / 1430 mL, with +-6 % individual
+ *       variation. Hippocampi grow with the head, and most of the sex difference is head size.
  *       MCI: about 12 % below age-matched controls (Shi et al., Hippocampus 2009;19:1055-1064,
  *       meta-analysis: 11-13 %).</li>
  *   <li>Grey matter: -0.5 %/year from 40 and -0.83 %/year from 65 (Crivello et al., PLoS One
@@ -51,12 +53,12 @@ public final class HeadAnatomy {
     /** Ages of {@link #HIPPOCAMPUS_MEDIAN_MM3}'s columns. */
     private static final double[] MEDIAN_AGES = {40, 50, 60, 70, 80, 90};
     /**
-     * One hippocampus (mean of left and right), median volume in mm^3 of cognitively normal adults, by
-     * sex (row 0 women, row 1 men) and age: NiChart DLMUSE centiles, 50th centile.
+     * One hippocampus (mean of left and right), median volume in mm^3 of cognitively normal adults with
+     * an ICV of {@link #NORM_ICV_MM3}, by age: NiChart DLMUSE ICV-adjusted centiles, 50th centile.
      */
-    static final double[][] HIPPOCAMPUS_MEDIAN_MM3 = {
-        {3837.5, 3832.5, 3790.5, 3648.5, 3421.0, 3067.0},
-        {4197.0, 4165.0, 4104.5, 3987.5, 3717.0, 3371.0}};
+    static final double[] HIPPOCAMPUS_MEDIAN_MM3 = {4019.0, 4034.0, 4035.5, 3899.0, 3677.0, 3432.0};
+    /** The ICV the NiChart ICV-adjusted volumes are scaled to. */
+    static final double NORM_ICV_MM3 = 1430e3;
     /** Volume of the hippocampal ellipsoid at unit scale (semi-axes 7.3 x 20 x 6.4 mm). */
     private static final double HIPPOCAMPAL_ELLIPSOID_MM3 = 4.0 / 3 * Math.PI * 7.3 * 20 * 6.4;
 
@@ -88,7 +90,7 @@ public final class HeadAnatomy {
         greyMatterThickness = 16.0 * greyMatterLoss * (subject.diagnosis() == Subject.Diagnosis.MCI ? 0.97 : 1.0);
         fissureHalfWidth = 0.8 + 0.02 * yearsOver40;
         double ventricleScale = Math.cbrt(Math.pow(1.025, yearsOver40)) * jitter(random, 0.05);
-        double targetMm3 = medianHippocampusMm3(subject.sex(), age)
+        double targetMm3 = medianHippocampusMm3(age) * icv.volume() / NORM_ICV_MM3
                 * (subject.diagnosis() == Subject.Diagnosis.MCI ? 0.88 : 1.0) * jitter(random, 0.06);
         hippocampalVolumeFactor = targetMm3 / HIPPOCAMPAL_ELLIPSOID_MM3;
         double hippocampalScale = Math.cbrt(hippocampalVolumeFactor);
@@ -338,8 +340,8 @@ public final class HeadAnatomy {
     }
 
     /** Normative median of one hippocampus, linear between the tabulated ages and constant beyond them. */
-    static double medianHippocampusMm3(Subject.Sex sex, double age) {
-        double[] row = HIPPOCAMPUS_MEDIAN_MM3[sex == Subject.Sex.F ? 0 : 1];
+    static double medianHippocampusMm3(double age) {
+        double[] row = HIPPOCAMPUS_MEDIAN_MM3;
         if (age <= MEDIAN_AGES[0]) {
             return row[0];
         }
