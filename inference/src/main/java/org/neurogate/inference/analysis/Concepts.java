@@ -40,8 +40,8 @@ public final class Concepts {
     public static final CodedConcept HIPPOCAMPUS_LEFT_ICV = new CodedConcept(LOCAL, "NG-HIPPO-L-ICV", "Left hippocampus / ICV");
     public static final CodedConcept HIPPOCAMPUS_RIGHT_ICV = new CodedConcept(LOCAL, "NG-HIPPO-R-ICV", "Right hippocampus / ICV");
     public static final CodedConcept HIPPOCAMPAL_ASYMMETRY = new CodedConcept(LOCAL, "NG-AI-HIPPO", "Hippocampal asymmetry index");
-    public static final CodedConcept Z_HIPPOCAMPUS_LEFT = new CodedConcept(LOCAL, "NG-Z-HIPPO-L", "Left hippocampus z-score");
-    public static final CodedConcept Z_HIPPOCAMPUS_RIGHT = new CodedConcept(LOCAL, "NG-Z-HIPPO-R", "Right hippocampus z-score");
+    public static final CodedConcept Z_HIPPOCAMPUS_LEFT = new CodedConcept(LOCAL, "NG-Z-HIPPO-L-ICV", "Left hippocampus z-score, ICV-adjusted");
+    public static final CodedConcept Z_HIPPOCAMPUS_RIGHT = new CodedConcept(LOCAL, "NG-Z-HIPPO-R-ICV", "Right hippocampus z-score, ICV-adjusted");
     public static final CodedConcept Z_GREY_MATTER = new CodedConcept(LOCAL, "NG-Z-GM", "Grey matter z-score");
     public static final CodedConcept Z_WHITE_MATTER = new CodedConcept(LOCAL, "NG-Z-WM", "White matter z-score");
     public static final CodedConcept Z_VENTRICLES = new CodedConcept(LOCAL, "NG-Z-VENT", "Ventricle volume z-score");
@@ -91,7 +91,7 @@ public final class Concepts {
     private Concepts() {
     }
 
-    /** The z-score concept of a normative structure. */
+    /** The z-score concept of a normative structure; hippocampi are scored on their ICV-adjusted volume. */
     public static CodedConcept zScore(NormativeModel.Structure structure) {
         return switch (structure) {
             case HIPPOCAMPUS_LEFT -> Z_HIPPOCAMPUS_LEFT;

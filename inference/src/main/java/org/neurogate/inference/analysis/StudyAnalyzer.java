@@ -307,7 +307,7 @@ public final class StudyAnalyzer {
             // The regression's weights belong to the reference segmentation's volumes. Another
             // segmenter draws the brain/CSF boundary elsewhere: mindgrab + model18cls put 23 % of a
             // healthy 41-year-old's ICV in CSF, more than the 19.5 % mean of the fit's phantoms aged
-            // 40-90, and the regression read four healthy adults aged 24-41 as 65-71 years old.
+            // 40-90, and the regression read four healthy adults aged 24-41 as 66-73 years old.
             notAssessed.add("brain age not assessed: " + ageModel.modelId() + " " + ageModel.version()
                     + " is fitted on the reference pack's tissue volumes, not on " + brain.mask().modelId() + " + "
                     + brain.tissue().modelId() + " volumes");

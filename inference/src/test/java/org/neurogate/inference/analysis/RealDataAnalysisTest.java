@@ -64,19 +64,24 @@ class RealDataAnalysisTest {
     void islesStrokeCaseConvertedToDicomYieldsALesion(@TempDir Path dir) throws Exception {
         Path isles = DATA.resolve("nifti-isles22-case0001-dwi-adc");
         assumeTrue(Files.isDirectory(isles), "../shared/data is absent; skipping");
-        Subject subject = new Subject(5, 65, Subject.Sex.M, Subject.Diagnosis.CN, 0, 0, 0, Vec3.ZERO, 0, 0, 0);
-        AcquisitionOptions acquisition = new AcquisitionOptions(AcquisitionOptions.Plane.AXIAL, 0, false,
-                AcquisitionOptions.EXPLICIT_LITTLE_ENDIAN, 30);
         Path study = dir.resolve("isles");
-        NiftiImport.write(isles.resolve("sub-strokecase0001_ses-0001_dwi.nii.gz"), SeriesRole.DWI, null, subject,
-                acquisition, study);
-        NiftiImport.write(isles.resolve("sub-strokecase0001_ses-0001_adc.nii.gz"), SeriesRole.ADC, null, subject,
-                acquisition, study);
+        importAsDicom(isles.resolve("sub-strokecase0001_ses-0001_dwi.nii.gz"), SeriesRole.DWI, 5, 65,
+                AcquisitionOptions.Plane.AXIAL, study);
+        importAsDicom(isles.resolve("sub-strokecase0001_ses-0001_adc.nii.gz"), SeriesRole.ADC, 5, 65,
+                AcquisitionOptions.Plane.AXIAL, study);
         Findings f = referenceOnly(dir).analyze(StudyInput.read(study, SeriesRoleRules.defaults())).findings();
         assertNotNull(f.lesion(), f.notAssessed().toString());
         assertTrue(f.lesion().count() >= 1 && f.lesion().totalVolumeMl() > 0.5, "lesion " + f.lesion());
         assertTrue(f.lesion().coreVolumeMl() > 0, "restricted core " + f.lesion());
         assertTrue(f.notAssessed().contains("midline symmetry not assessed: no T1 series"), f.notAssessed().toString());
+    }
+
+    /** A NIfTI volume from ../shared as a DICOM series of a man of the given age, by the phantoms' importer. */
+    private static void importAsDicom(Path nifti, SeriesRole role, long seed, int age, AcquisitionOptions.Plane plane,
+                                      Path study) throws Exception {
+        Subject subject = new Subject(seed, age, Subject.Sex.M, Subject.Diagnosis.CN, 0, 0, 0, Vec3.ZERO, 0, 0, 0);
+        NiftiImport.write(nifti, role, null, subject, new AcquisitionOptions(plane, 0, false,
+                AcquisitionOptions.EXPLICIT_LITTLE_ENDIAN, 30), study);
     }
 
     /** mindgrab + model18cls from ../shared, imported the way `./neurogate models import-meshnet` does. */
@@ -155,11 +160,9 @@ class RealDataAnalysisTest {
     void ixiT1AgreesWithItsDlmuseSegmentation(@TempDir Path dir) throws Exception {
         Path ixi = DATA.resolve("nifti-ixi-t1-2mm-with-age");
         assumeTrue(Files.isDirectory(ixi), "../shared/data is absent; skipping");
-        Subject subject = new Subject(12, 39, Subject.Sex.M, Subject.Diagnosis.CN, 0, 0, 0, Vec3.ZERO, 0, 0, 0);
-        AcquisitionOptions sagittal = new AcquisitionOptions(AcquisitionOptions.Plane.SAGITTAL, 0, false,
-                AcquisitionOptions.EXPLICIT_LITTLE_ENDIAN, 30);
         Path study = dir.resolve("ixi012");
-        NiftiImport.write(ixi.resolve("IXI012-HH-1211_T1.nii.gz"), SeriesRole.T1, null, subject, sagittal, study);
+        importAsDicom(ixi.resolve("IXI012-HH-1211_T1.nii.gz"), SeriesRole.T1, 12, 39, AcquisitionOptions.Plane.SAGITTAL,
+                study);
         Findings.Mci m = meshNet(dir).analyze(StudyInput.read(study, SeriesRoleRules.defaults())).findings().mci();
         assertNotNull(m);
 
