@@ -89,11 +89,6 @@ public final class NormativeModel {
                         Centiles centiles, boolean ageOutsideNorms) {
     }
 
-    /** Whether a structure is scored on its ICV-adjusted volume ({@link #score(Structure, double, String, double, double)}). */
-    public static boolean icvAdjusted(Structure structure) {
-        return ICV_ADJUSTED.containsKey(structure);
-    }
-
     private NormativeModel() {
     }
 
