@@ -182,17 +182,7 @@ class ResultsSystemTest {
         Path work = TestEnvironment.workDir("real-t1");
         Path pack = work.resolve("meshnet-pack");
         for (String model : List.of("mindgrab", "model18cls")) {
-            org.neurogate.inference.models.MeshNetImporter.Imported imported =
-                    org.neurogate.inference.models.MeshNetImporter.convert(models.resolve(model));
-            List<org.neurogate.inference.models.ModelManifest.Label> labels = new java.util.ArrayList<>();
-            for (int i = 0; i < imported.classes(); i++) {
-                labels.add(new org.neurogate.inference.models.ModelManifest.Label(i, imported.labels().get(i), "99NEUROGATE",
-                        model + "-" + i));
-            }
-            org.neurogate.inference.models.ModelPack.write(pack, model, imported.onnx(),
-                    new org.neurogate.inference.models.ModelManifest(model, "imported-1", "segmentation", List.of("T1"),
-                            "conformed-256-1mm-LIA", "minmax", "nonzero-box-2-3", "label-map", labels, null, "MIT",
-                            "research", "brainchop MeshNet", null));
+            org.neurogate.inference.models.MeshNetImporter.importInto(models.resolve(model), pack, model, "minmax");
         }
         int pacsPort = TestEnvironment.freePort();
         Process pacs = pacs(work.resolve("pacs"), pacsPort);

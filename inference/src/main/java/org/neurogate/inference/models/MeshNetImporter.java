@@ -37,6 +37,26 @@ public final class MeshNetImporter {
     private MeshNetImporter() {
     }
 
+    /**
+     * Converts a brainchop model and writes it into a pack under {@code id}, with the manifest every
+     * import gets: a T1 model in conformed 256^3 1 mm LIA space whose output is a label map.
+     */
+    public static Imported importInto(Path source, Path pack, String id, String normalisation)
+            throws IOException, ModelPack.InvalidPackException {
+        Imported imported = convert(source);
+        List<ModelManifest.Label> labels = new ArrayList<>();
+        for (int i = 0; i < imported.labels().size(); i++) {
+            labels.add(new ModelManifest.Label(i, imported.labels().get(i), "99NEUROGATE", id + "-" + i));
+        }
+        ModelManifest manifest = new ModelManifest(id, "imported-1", "segmentation", List.of("T1"), "conformed-256-1mm-LIA",
+                normalisation, "nonzero-box-2-3", "label-map", labels, null, "MIT (brainchop, neuroneural/brainchop)",
+                "Research use; not for diagnosis until validated at the site", "brainchop MeshNet TF.js model " + source
+                        + ", " + imported.parameters() + " parameters" + (imported.instanceNormalised()
+                        ? ", instance normalisation after each _gn convolution" : ""), null);
+        ModelPack.write(pack, id, imported.onnx(), manifest);
+        return imported;
+    }
+
     public static Imported convert(Path dir) throws IOException {
         Path modelJson = dir.resolve("model.json");
         if (!Files.isRegularFile(modelJson)) {

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import org.neurogate.inference.onnx.InferenceEngine;
 import org.neurogate.inference.onnx.InferenceSettings;
@@ -103,18 +101,9 @@ public final class ModelsCli {
             err.println("models: import-meshnet needs --out <pack dir>");
             return 2;
         }
-        MeshNetImporter.Imported imported = MeshNetImporter.convert(source);
-        List<ModelManifest.Label> labels = new ArrayList<>();
-        for (int i = 0; i < imported.labels().size(); i++) {
-            labels.add(new ModelManifest.Label(i, imported.labels().get(i), "99NEUROGATE", id + "-" + i));
-        }
-        ModelManifest manifest = new ModelManifest(id, "imported-1", "segmentation", List.of("T1"), "conformed-256-1mm-LIA",
-                normalisation, "nonzero-box-2-3", "label-map", labels, null, "MIT (brainchop, neuroneural/brainchop)",
-                "Research use; not for diagnosis until validated at the site", "brainchop MeshNet TF.js model " + source
-                        + ", " + imported.parameters() + " parameters" + (imported.instanceNormalised()
-                        ? ", instance normalisation after each _gn convolution" : ""), null);
+        MeshNetImporter.Imported imported;
         try {
-            ModelPack.write(pack, id, imported.onnx(), manifest);
+            imported = MeshNetImporter.importInto(source, pack, id, normalisation);
             ModelPack.load(pack, engine);
         } catch (ModelPack.InvalidPackException e) {
             err.println("models: the imported model does not validate: " + e.getMessage());

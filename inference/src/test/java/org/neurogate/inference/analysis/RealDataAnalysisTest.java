@@ -14,8 +14,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.neurogate.inference.models.MeshNetImporter;
-import org.neurogate.inference.models.ModelManifest;
-import org.neurogate.inference.models.ModelPack;
 import org.neurogate.inference.onnx.InferenceEngine;
 import org.neurogate.inference.onnx.InferenceSettings;
 import org.neurogate.inference.roles.SeriesRoleRules;
@@ -88,14 +86,7 @@ class RealDataAnalysisTest {
     private static StudyAnalyzer meshNet(Path dir) throws Exception {
         Path pack = dir.resolve("meshnet");
         for (String model : List.of("mindgrab", "model18cls")) {
-            MeshNetImporter.Imported imported = MeshNetImporter.convert(DATA.resolve("models-brainchop-meshnet-tfjs/" + model));
-            List<ModelManifest.Label> labels = new java.util.ArrayList<>();
-            for (int i = 0; i < imported.classes(); i++) {
-                labels.add(new ModelManifest.Label(i, imported.labels().get(i), "99NEUROGATE", model + "-" + i));
-            }
-            ModelPack.write(pack, model, imported.onnx(), new ModelManifest(model, "imported-1", "segmentation",
-                    List.of("T1"), "conformed-256-1mm-LIA", "minmax", "nonzero-box-2-3", "label-map", labels, null, "MIT",
-                    "research", "test", null));
+            MeshNetImporter.importInto(DATA.resolve("models-brainchop-meshnet-tfjs/" + model), pack, model, "minmax");
         }
         return AnalysisCli.analyzer(engine, Map.of("NEUROGATE_MODEL_PACKS", pack.toString(),
                 "NEUROGATE_DATA_DIR", dir.resolve("none").toString()), System.err);

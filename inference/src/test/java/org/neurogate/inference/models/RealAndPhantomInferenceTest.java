@@ -44,14 +44,8 @@ class RealAndPhantomInferenceTest {
         Path data = Path.of(System.getProperty("ng.shared.dir", "../../shared"), "data");
         assumeTrue(Files.isDirectory(data.resolve("dicom-philips-adni-mprage-t1")), "../shared/data is absent; skipping");
         Volume t1 = series(data.resolve("dicom-philips-adni-mprage-t1"));
-        MeshNetImporter.Imported imported = MeshNetImporter.convert(data.resolve("models-brainchop-meshnet-tfjs/model18cls"));
-        List<ModelManifest.Label> labels = new java.util.ArrayList<>();
-        for (int i = 0; i < imported.classes(); i++) {
-            labels.add(new ModelManifest.Label(i, imported.labels().get(i), "99NEUROGATE", "m18-" + i));
-        }
-        ModelPack.write(dir, "model18cls", imported.onnx(), new ModelManifest("model18cls", "imported-1", "segmentation",
-                List.of("T1"), "conformed-256-1mm-LIA", "minmax", "nonzero-box-2-3", "label-map", labels, null, "MIT",
-                "research", "test", null));
+        MeshNetImporter.Imported imported = MeshNetImporter.importInto(
+                data.resolve("models-brainchop-meshnet-tfjs/model18cls"), dir, "model18cls", "minmax");
         ModelPack.Model model = ModelPack.load(dir, engine).models().get(0);
         ModelRunner.Output out = ModelRunner.run(engine, model, t1);
         assertEquals(t1.size(), out.nativeGrid().size(), "labels on the native grid of the series");
