@@ -72,6 +72,10 @@ final class GatewayProcess implements AutoCloseable {
         return dicomPort;
     }
 
+    int httpPort() {
+        return httpPort;
+    }
+
     Path dataDir() {
         return dataDir;
     }

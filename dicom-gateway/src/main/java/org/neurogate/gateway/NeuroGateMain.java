@@ -28,8 +28,11 @@ public class NeuroGateMain implements QuarkusApplication {
     int httpPort;
 
     public static void main(String... args) throws IOException {
+        Path dataDir = Path.of(setting("neurogate.data-dir").orElse("data")).toAbsolutePath();
+        if (setting(SESSION_KEY).isEmpty()) {
+            System.setProperty(SESSION_KEY, sessionKey(dataDir));
+        }
         if (setting("quarkus.datasource.jdbc.url").isEmpty()) {
-            Path dataDir = Path.of(setting("neurogate.data-dir").orElse("data")).toAbsolutePath();
             int port = Integer.parseInt(setting("neurogate.embedded-db.port").orElse("0"));
             EmbeddedDatabase database = EmbeddedDatabase.start(dataDir.resolve("pgdata"), port);
             System.setProperty("quarkus.datasource.jdbc.url", database.jdbcUrl());
@@ -46,6 +49,29 @@ public class NeuroGateMain implements QuarkusApplication {
                 scp.port(), scp.aeTitle(), httpPort, httpPort);
         Quarkus.waitForExit();
         return 0;
+    }
+
+    /** The key that encrypts the viewer's session cookies. */
+    private static final String SESSION_KEY = "quarkus.http.auth.session.encryption-key";
+
+    /**
+     * The session key kept in {@code <data>/session.key} (mode 0600), made at the first start: sessions
+     * survive a restart, every process on one data directory shares them, and the key is never logged.
+     */
+    private static String sessionKey(Path dataDir) throws IOException {
+        Path file = dataDir.resolve("session.key");
+        if (!java.nio.file.Files.exists(file)) {
+            java.nio.file.Files.createDirectories(dataDir);
+            byte[] random = new byte[32];
+            new java.security.SecureRandom().nextBytes(random);
+            Path temp = dataDir.resolve("session.key.tmp");
+            java.nio.file.Files.deleteIfExists(temp);
+            java.nio.file.Files.createFile(temp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            java.nio.file.Files.writeString(temp, java.util.Base64.getEncoder().encodeToString(random));
+            java.nio.file.Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        return java.nio.file.Files.readString(file).strip();
     }
 
     /** A setting read before Quarkus starts: system property first, then its environment-variable form. */

@@ -25,6 +25,20 @@ public class AnalysisQueue {
     /** Claims of one job before it is given up. */
     static final int MAX_ATTEMPTS = 3;
 
+    /** The worklist's flags of a finished job, from its finding rows (the same statement as migration V3). */
+    private static final String WORKLIST_FLAGS = """
+            UPDATE analysis_job j SET
+                infarct_ml = (SELECT f.value FROM finding f WHERE f.job_ref = j.id AND f.analysis = 'lesion'
+                              AND f.name = 'total_volume_ml'),
+                midline_shift_mm = (SELECT f.value FROM finding f WHERE f.job_ref = j.id AND f.analysis = 'midline'
+                                    AND f.name = 'shift_mm'),
+                hippocampus_min_z = (SELECT min(f.value) FROM finding f WHERE f.job_ref = j.id AND f.analysis = 'mci'
+                                     AND f.name IN ('hippocampus_left_z', 'hippocampus_right_z')),
+                brain_age_gap_years = (SELECT f.value FROM finding f WHERE f.job_ref = j.id AND f.analysis = 'brain_age'
+                                       AND f.name = 'gap_years'),
+                not_assessed_count = COALESCE(jsonb_array_length(j.findings -> 'not_assessed'), 0)
+            WHERE j.id = ?""";
+
     private final DataSource dataSource;
 
     @Inject
@@ -50,9 +64,13 @@ public class AnalysisQueue {
                             String storagePath, long sizeBytes) {
     }
 
-    /** A report object with its delivery rows, for the API. */
+    /**
+     * A report object with its delivery rows, for the API.
+     *
+     * @param review for the SR of an analysis: UNREAD, SIGNED or REJECTED; null for other objects
+     */
     public record ReportView(String sopInstanceUid, String sopClassUid, String seriesInstanceUid, String kind,
-                             long jobId, List<Delivery> deliveries) {
+                             long jobId, String review, List<Delivery> deliveries) {
     }
 
     /** One destination's delivery state. */
@@ -121,6 +139,16 @@ public class AnalysisQueue {
                 "listing the study's instances");
     }
 
+    /** The stored instances of a study by its UID. */
+    public List<StoredInstance> instancesOfStudy(String studyInstanceUid) {
+        return list("""
+                SELECT s.series_instance_uid, i.sop_class_uid, i.sop_instance_uid, i.storage_path
+                FROM instance i JOIN series s ON s.id = i.series_ref JOIN study t ON t.id = s.study_ref
+                WHERE t.study_instance_uid = ? ORDER BY s.id, i.id""", ps -> ps.setString(1, studyInstanceUid),
+                rs -> new StoredInstance(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)),
+                "listing the study's instances");
+    }
+
     /**
      * Marks the job DONE with everything it produced, in one transaction, if this worker still holds
      * it. Report rows that exist already (a retry of a job that crashed after writing them) are kept,
@@ -128,18 +156,19 @@ public class AnalysisQueue {
      *
      * @return false when the job was no longer this worker's; nothing was written
      */
-    public boolean complete(ClaimedJob job, String worker, String findingsJson, List<FindingRow> findings,
+    public boolean complete(ClaimedJob job, String worker, String findingsJson, String viewerJson, List<FindingRow> findings,
                             List<ReportRow> reports, List<String> destinations) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
                 try (PreparedStatement ps = c.prepareStatement("""
                         UPDATE analysis_job SET state = 'DONE', finished_at = now(), lease_until = NULL,
-                               findings = CAST(? AS jsonb)
+                               findings = CAST(? AS jsonb), viewer = CAST(? AS jsonb)
                         WHERE id = ? AND state = 'RUNNING' AND worker = ?""")) {
                     ps.setString(1, findingsJson);
-                    ps.setLong(2, job.id());
-                    ps.setString(3, worker);
+                    ps.setString(2, viewerJson);
+                    ps.setLong(3, job.id());
+                    ps.setString(4, worker);
                     if (ps.executeUpdate() != 1) {
                         c.rollback();
                         return false;
@@ -166,37 +195,12 @@ public class AnalysisQueue {
                     }
                     ps.executeBatch();
                 }
+                try (PreparedStatement ps = c.prepareStatement(WORKLIST_FLAGS)) {
+                    ps.setLong(1, job.id());
+                    ps.executeUpdate();
+                }
                 for (ReportRow r : reports) {
-                    long reportId;
-                    try (PreparedStatement ps = c.prepareStatement("""
-                            INSERT INTO report_object (sop_instance_uid, sop_class_uid, series_instance_uid, kind, job_ref,
-                                                       study_ref, storage_path, size_bytes)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                            ON CONFLICT (sop_instance_uid) DO UPDATE SET sop_instance_uid = EXCLUDED.sop_instance_uid
-                            RETURNING id""")) {
-                        ps.setString(1, r.sopInstanceUid());
-                        ps.setString(2, r.sopClassUid());
-                        ps.setString(3, r.seriesInstanceUid());
-                        ps.setString(4, r.kind());
-                        ps.setLong(5, job.id());
-                        ps.setLong(6, job.studyRef());
-                        ps.setString(7, r.storagePath());
-                        ps.setLong(8, r.sizeBytes());
-                        try (ResultSet rs = ps.executeQuery()) {
-                            rs.next();
-                            reportId = rs.getLong(1);
-                        }
-                    }
-                    try (PreparedStatement ps = c.prepareStatement("""
-                            INSERT INTO outbox (report_ref, destination) VALUES (?, ?)
-                            ON CONFLICT (report_ref, destination) DO NOTHING""")) {
-                        for (String d : destinations) {
-                            ps.setLong(1, reportId);
-                            ps.setString(2, d);
-                            ps.addBatch();
-                        }
-                        ps.executeBatch();
-                    }
+                    insertReport(c, job.id(), job.studyRef(), r, destinations);
                 }
                 c.commit();
                 return true;
@@ -206,6 +210,45 @@ public class AnalysisQueue {
             }
         } catch (SQLException e) {
             throw new CatalogUnavailableException("recording the job's results failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Inserts a report object and its delivery rows. A row that exists already (a retried job that
+     * wrote it before crashing) is kept with its deliveries: one object is never queued twice for a
+     * destination.
+     */
+    static void insertReport(Connection c, long jobId, long studyRef, ReportRow r, List<String> destinations)
+            throws SQLException {
+        long reportId;
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO report_object (sop_instance_uid, sop_class_uid, series_instance_uid, kind, job_ref,
+                                           study_ref, storage_path, size_bytes)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (sop_instance_uid) DO UPDATE SET sop_instance_uid = EXCLUDED.sop_instance_uid
+                RETURNING id""")) {
+            ps.setString(1, r.sopInstanceUid());
+            ps.setString(2, r.sopClassUid());
+            ps.setString(3, r.seriesInstanceUid());
+            ps.setString(4, r.kind());
+            ps.setLong(5, jobId);
+            ps.setLong(6, studyRef);
+            ps.setString(7, r.storagePath());
+            ps.setLong(8, r.sizeBytes());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                reportId = rs.getLong(1);
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO outbox (report_ref, destination) VALUES (?, ?)
+                ON CONFLICT (report_ref, destination) DO NOTHING""")) {
+            for (String d : destinations) {
+                ps.setLong(1, reportId);
+                ps.setString(2, d);
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 
@@ -228,6 +271,27 @@ public class AnalysisQueue {
                 ps -> ps.setString(1, studyInstanceUid), rs -> rs.getString(1), "reading findings").stream().findFirst();
     }
 
+    /** The latest finished job of a study, with its timings and what the viewer draws of it. */
+    public record FinishedJob(long id, java.time.OffsetDateTime queuedAt, java.time.OffsetDateTime startedAt,
+                              java.time.OffsetDateTime finishedAt, String viewerJson) {
+        /** Seconds from claim to completion (of the last attempt). */
+        public double analysisSeconds() {
+            return startedAt == null || finishedAt == null ? Double.NaN
+                    : java.time.Duration.between(startedAt, finishedAt).toMillis() / 1000.0;
+        }
+    }
+
+    public Optional<FinishedJob> latestFinished(String studyInstanceUid) {
+        return list("""
+                SELECT j.id, j.queued_at, j.started_at, j.finished_at, j.viewer::text
+                FROM analysis_job j JOIN study s ON s.id = j.study_ref
+                WHERE s.study_instance_uid = ? AND j.state = 'DONE' ORDER BY j.finished_at DESC LIMIT 1""",
+                ps -> ps.setString(1, studyInstanceUid),
+                rs -> new FinishedJob(rs.getLong(1), rs.getObject(2, java.time.OffsetDateTime.class),
+                        rs.getObject(3, java.time.OffsetDateTime.class), rs.getObject(4, java.time.OffsetDateTime.class),
+                        rs.getString(5)), "reading the latest analysis").stream().findFirst();
+    }
+
     /** The measurement rows of a study's latest finished job. */
     public List<FindingRow> findings(String studyInstanceUid) {
         return list("""
@@ -247,9 +311,12 @@ public class AnalysisQueue {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("""
                      SELECT r.id, r.sop_instance_uid, r.sop_class_uid, r.series_instance_uid, r.kind, r.job_ref,
-                            o.destination, o.state, o.attempts, o.last_error
+                            o.destination, o.state, o.attempts, o.last_error,
+                            CASE WHEN r.kind <> 'SR' THEN NULL WHEN v.action = 'SIGN' THEN 'SIGNED'
+                                 WHEN v.action = 'REJECT' THEN 'REJECTED' ELSE 'UNREAD' END
                      FROM report_object r JOIN study s ON s.id = r.study_ref
                      LEFT JOIN outbox o ON o.report_ref = r.id
+                     LEFT JOIN review_audit v ON v.job_ref = r.job_ref
                      WHERE s.study_instance_uid = ? ORDER BY r.id, o.id""")) {
             ps.setString(1, studyInstanceUid);
             List<ReportView> out = new ArrayList<>();
@@ -261,7 +328,7 @@ public class AnalysisQueue {
                         current = rs.getLong(1);
                         deliveries = new ArrayList<>();
                         out.add(new ReportView(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                                rs.getLong(6), deliveries));
+                                rs.getLong(6), rs.getString(11), deliveries));
                     }
                     if (rs.getString(7) != null) {
                         deliveries.add(new Delivery(rs.getString(7), rs.getString(8), rs.getInt(9), rs.getString(10)));

@@ -25,6 +25,14 @@ public class UserAccount extends PanacheEntityBase {
 
     public String role;
 
+    /** The name this person signs reports with (DICOM PN, Family^Given); null means the user name. */
+    @Column(name = "full_name")
+    public String fullName;
+
+    public String observerName() {
+        return fullName == null || fullName.isBlank() ? username : fullName;
+    }
+
     public static Optional<UserAccount> findByUsername(String username) {
         return find("username", username).firstResultOptional();
     }

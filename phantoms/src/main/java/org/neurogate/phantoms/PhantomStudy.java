@@ -132,6 +132,10 @@ public final class PhantomStudy {
         truth.put("lesion_volume_ml", round(lesionVoxels * voxelMl, 3));
         truth.put("lesion_core_volume_ml", round(coreVoxels * voxelMl, 3));
         truth.put("lesion_core_adc_threshold", PhantomRenderer.CORE_THRESHOLD_ADC);
+        // Where things are, in patient LPS mm: for checks of what a viewer draws where.
+        truth.put("lesion_centroid_lps", centroid(dwi, dwi.lesionMask(), 1, 2));
+        truth.put("hippocampus_left_centroid_lps", centroid(t1, t1.labels(), Tissue.HIPPOCAMPUS_LEFT.label));
+        truth.put("hippocampus_right_centroid_lps", centroid(t1, t1.labels(), Tissue.HIPPOCAMPUS_RIGHT.label));
         truth.put("midline_shift_mm", round(Math.abs(anatomy.septumDisplacementMm()), 3));
         truth.put("midline_shift_direction", anatomy.septumDisplacementMm() == 0 ? "none"
                 : anatomy.septumDisplacementMm() > 0 ? "left" : "right");
@@ -162,6 +166,28 @@ public final class PhantomStudy {
     }
 
     /** Label volumes in mL, indexed by label value. */
+    /** Patient centroid of the voxels with any of the labels, rounded to 0.01 mm; null when there are none. */
+    static double[] centroid(RenderedSeries series, byte[] labels, int... wanted) {
+        ImageGrid g = series.grid();
+        double x = 0;
+        double y = 0;
+        double z = 0;
+        long n = 0;
+        int perSlice = g.columns() * g.rows();
+        for (int index = 0; index < labels.length; index++) {
+            for (int w : wanted) {
+                if (labels[index] == w) {
+                    Vec3 p = g.voxelToPatient(index % g.columns(), (index % perSlice) / g.columns(), index / perSlice);
+                    x += p.x();
+                    y += p.y();
+                    z += p.z();
+                    n++;
+                }
+            }
+        }
+        return n == 0 ? null : new double[] {round(x / n, 2), round(y / n, 2), round(z / n, 2)};
+    }
+
     static double[] volumesMl(RenderedSeries series) {
         long[] counts = new long[Tissue.ALL.length];
         for (byte label : series.labels()) {

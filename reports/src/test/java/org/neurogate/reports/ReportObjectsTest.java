@@ -220,6 +220,58 @@ class ReportObjectsTest {
                 () -> assertThrows(IllegalArgumentException.class, c.getValue())));
     }
 
+    @Test
+    void aSignedReportIsTheSameContentVerifiedWithItsPredecessor() throws Exception {
+        ReviewedReportWriter.Reviewer reviewer = new ReviewedReportWriter.Reviewer("House^Gregory", "Princeton General",
+                "20261201101500");
+        AttributeList signed = ReviewedReportWriter.signed(objects.report(), reviewer, "2.25.1234567", "left MCA infarct");
+        Path file = writeObject(signed, "signed.dcm");
+        assertNoDciodvfyErrors(file);
+        String dump = run("dsrdump", "+Pl", file.toString());
+        assertTrue(dump.contains("Verification Flag   : VERIFIED"), dump);
+        assertTrue(dump.contains("House^Gregory, Princeton General"), dump);
+        assertTrue(dump.contains("Predecessor Docs    : 1"), dump);
+        assertTrue(dump.contains("Completion Flag     : COMPLETE"), dump);
+        assertTrue(dump.contains("Imaging Measurements"), "the measurements stay");
+        assertTrue(dump.contains("Radiologist comment (House^Gregory): left MCA infarct"), dump);
+        AttributeList predecessor = SegmentationWriter.first(SegmentationWriter.first(SegmentationWriter.first(signed,
+                TagFromName.PredecessorDocumentsSequence), TagFromName.ReferencedSeriesSequence), TagFromName.ReferencedSOPSequence);
+        assertEquals(Attribute.getSingleStringValueOrEmptyString(objects.report(), TagFromName.SOPInstanceUID),
+                Attribute.getSingleStringValueOrEmptyString(predecessor, TagFromName.ReferencedSOPInstanceUID));
+        assertEquals("UNVERIFIED", Attribute.getSingleStringValueOrEmptyString(objects.report(), TagFromName.VerificationFlag),
+                "the original is left as it was");
+    }
+
+    @Test
+    void aRejectedReportWithdrawsTheMeasurementsAndSaysWhy() throws Exception {
+        ReviewedReportWriter.Reviewer reviewer = new ReviewedReportWriter.Reviewer("House^Gregory", "Princeton General",
+                "20261201101500");
+        AttributeList rejected = ReviewedReportWriter.rejected(objects.report(), reviewer, "2.25.7654321", "motion artefact");
+        Path file = writeObject(rejected, "rejected.dcm");
+        assertNoDciodvfyErrors(file);
+        String dump = run("dsrdump", "+Pl", file.toString());
+        assertTrue(dump.contains("Predecessor Docs    : 1"), dump);
+        assertTrue(!dump.contains("Imaging Measurements"), "no measurements in a rejection:\n" + dump);
+        assertTrue(dump.contains("NeuroGate results rejected by House^Gregory: motion artefact"), dump);
+        assertThrows(IllegalArgumentException.class,
+                () -> ReviewedReportWriter.rejected(objects.report(), reviewer, "2.25.1", " "));
+    }
+
+    private static Path writeObject(AttributeList object, String name) throws Exception {
+        Path file = dir.resolve(name);
+        AttributeList copy = new AttributeList();
+        copy.putAll(object);
+        com.pixelmed.dicom.FileMetaInformation.addFileMetaInformation(copy,
+                com.pixelmed.dicom.TransferSyntax.ExplicitVRLittleEndian, "NEUROGATE");
+        copy.write(file.toFile(), com.pixelmed.dicom.TransferSyntax.ExplicitVRLittleEndian, true, true);
+        return file;
+    }
+
+    private static void assertNoDciodvfyErrors(Path file) throws Exception {
+        List<String> errors = run("dciodvfy", file.toString()).lines().filter(l -> l.startsWith("Error")).toList();
+        assertTrue(errors.isEmpty(), file.getFileName() + ": " + errors);
+    }
+
     private static Measurement find(Findings f, String analysis, String name) {
         return f.measurements().stream().filter(m -> m.analysis().equals(analysis) && m.name().equals(name)).findFirst()
                 .orElseThrow(() -> new AssertionError("no " + analysis + "." + name));

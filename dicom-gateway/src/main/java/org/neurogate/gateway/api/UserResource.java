@@ -24,17 +24,21 @@ public class UserResource {
     private static final int MIN_PASSWORD_LENGTH = 12;
 
     /** An account as shown: never its password. */
-    public record User(String username, String role) {
+    public record User(String username, String role, String fullName) {
     }
 
-    /** A new account. */
-    public record NewUser(String username, String password, String role) {
+    /**
+     * A new account.
+     *
+     * @param fullName optional: the name a radiologist signs reports with, as DICOM PN (Family^Given)
+     */
+    public record NewUser(String username, String password, String role, String fullName) {
     }
 
     @GET
     @Transactional
     public List<User> list() {
-        return UserAccount.<UserAccount>listAll().stream().map(u -> new User(u.username, u.role)).toList();
+        return UserAccount.<UserAccount>listAll().stream().map(u -> new User(u.username, u.role, u.fullName)).toList();
     }
 
     @POST
@@ -49,14 +53,19 @@ public class UserResource {
         if (request.role() == null || !ApiRoles.ALL.contains(request.role())) {
             throw new BadRequestException("role: one of " + ApiRoles.ALL);
         }
+        if (request.fullName() != null && !request.fullName().matches("[\\p{L}\\p{M} .'^-]{1,64}")) {
+            throw new BadRequestException("fullName: up to 64 letters, spaces, '.', '-', apostrophes and '^'");
+        }
         if (UserAccount.findByUsername(request.username()).isPresent()) {
             throw new ClientErrorException("user " + request.username() + " exists", Response.Status.CONFLICT);
         }
         UserAccount account = new UserAccount();
         account.username = request.username();
         account.role = request.role();
+        account.fullName = request.fullName();
         account.setPassword(request.password());
         account.persist();
-        return Response.status(Response.Status.CREATED).entity(new User(account.username, account.role)).build();
+        return Response.status(Response.Status.CREATED).entity(new User(account.username, account.role, account.fullName))
+                .build();
     }
 }

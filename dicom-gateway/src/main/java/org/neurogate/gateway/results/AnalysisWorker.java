@@ -4,17 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
-import com.pixelmed.dicom.FileMetaInformation;
 import com.pixelmed.dicom.TagFromName;
-import com.pixelmed.dicom.TransferSyntax;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -28,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 import org.neurogate.gateway.GatewayMetrics;
 import org.neurogate.gateway.analysis.ModelCatalog;
-import org.neurogate.gateway.store.DurableFiles;
 import org.neurogate.gateway.store.StorageConfig;
 import org.neurogate.inference.analysis.Findings;
 import org.neurogate.inference.analysis.Measurement;
@@ -39,6 +33,8 @@ import org.neurogate.persistence.AnalysisQueue;
 import org.neurogate.reports.Equipment;
 import org.neurogate.reports.SourceSeries;
 import org.neurogate.reports.StudyReport;
+import org.neurogate.reports.render.KeyImages;
+import org.neurogate.gateway.web.ViewerStudy;
 
 /**
  * Runs queued analyses: claims a study whose series have all arrived, runs the four analyses, writes
@@ -161,8 +157,10 @@ public class AnalysisWorker {
                     LocalDateTime.now().format(DT)), "analysis-job-" + job.id());
             List<AnalysisQueue.ReportRow> reports = new ArrayList<>();
             for (AttributeList object : objects.all()) {
-                reports.add(store(dataDir, job.studyInstanceUid(), object));
+                String modality = Attribute.getSingleStringValueOrEmptyString(object, TagFromName.Modality);
+                reports.add(ReportStore.store(dataDir, job.studyInstanceUid(), object, "SR".equals(modality) ? "SR" : "SEG"));
             }
+            String viewer = viewerIndex(dataDir, job, input, analysis);
             Findings f = analysis.findings();
             List<AnalysisQueue.FindingRow> rows = new ArrayList<>();
             for (Measurement m : f.measurements()) {
@@ -173,7 +171,7 @@ public class AnalysisWorker {
             var json = JSON.valueToTree(f);
             ((com.fasterxml.jackson.databind.node.ObjectNode) json).set("measurements", JSON.valueToTree(f.measurements()));
             List<String> destinations = destinations(job);
-            boolean recorded = queue.complete(job, worker, JSON.writeValueAsString(json), rows, reports, destinations);
+            boolean recorded = queue.complete(job, worker, JSON.writeValueAsString(json), viewer, rows, reports, destinations);
             double seconds = (System.nanoTime() - start) / 1e9;
             metrics.analysisFinished(recorded ? "done" : "lost-lease", seconds);
             LOG.infof("Analysis job %d %s in %.1f s: %d measurement(s), %d object(s) for %d destination(s)%s", job.id(),
@@ -192,6 +190,26 @@ public class AnalysisWorker {
         }
     }
 
+    /**
+     * The viewer's label maps (NIfTI) and its index of key images and slice stacks, chosen while the
+     * volumes are in memory. The PACS's results do not wait on the viewer: a failure here is logged and
+     * the study shows without images.
+     */
+    private static String viewerIndex(Path dataDir, AnalysisQueue.ClaimedJob job, StudyInput input,
+                                      StudyAnalyzer.StudyAnalysis analysis) {
+        try {
+            ReportStore.writeLabelMaps(dataDir, job.studyInstanceUid(), job.id(), analysis.labelMaps());
+            ViewerStudy.Volumes volumes = ViewerStudy.volumes(input);
+            KeyImages.Study study = ViewerStudy.of(volumes, analysis.labelMaps(), analysis.findings());
+            return JSON.writeValueAsString(KeyImages.index(study, volumes.seriesByRole(),
+                    KeyImages.choose(study, new java.util.HashMap<>())));
+        } catch (Exception e) {
+            LOG.warnf("Analysis job %d of study %s: no key images for the viewer: %s", job.id(), job.studyInstanceUid(),
+                    e.toString());
+            return null;
+        }
+    }
+
     /** FORWARD_TO when set; else the study's senders whose addresses are configured. */
     private List<String> destinations(AnalysisQueue.ClaimedJob job) {
         List<Destination> configured = Destination.parseList(config.forwardTo().orElse(null));
@@ -201,25 +219,5 @@ public class AnalysisWorker {
         List<Destination> known = Destination.parseList(config.aeAddresses().orElse(null));
         List<String> senders = queue.sendingAes(job.studyRef());
         return known.stream().filter(d -> senders.contains(d.aeTitle())).map(Destination::toString).toList();
-    }
-
-    /** Writes the object to {@code reports/<study>/<sop>.dcm}, fsync'd, and returns its row. */
-    private static AnalysisQueue.ReportRow store(Path dataDir, String studyUid, AttributeList object) throws Exception {
-        String sop = Attribute.getSingleStringValueOrEmptyString(object, TagFromName.SOPInstanceUID);
-        String sopClass = Attribute.getSingleStringValueOrEmptyString(object, TagFromName.SOPClassUID);
-        String series = Attribute.getSingleStringValueOrEmptyString(object, TagFromName.SeriesInstanceUID);
-        String modality = Attribute.getSingleStringValueOrEmptyString(object, TagFromName.Modality);
-        FileMetaInformation.addFileMetaInformation(object, TransferSyntax.ExplicitVRLittleEndian, "NEUROGATE");
-        Path dir = dataDir.resolve("reports").resolve(studyUid);
-        DurableFiles.createDirectories(dataDir, dir);
-        Path target = dir.resolve(sop + ".dcm");
-        Path temp = dir.resolve(sop + ".tmp");
-        object.write(temp.toFile(), TransferSyntax.ExplicitVRLittleEndian, true, true);
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-            channel.force(true);
-        }
-        DurableFiles.moveDurably(temp, target);
-        return new AnalysisQueue.ReportRow(sop, sopClass, series, "SR".equals(modality) ? "SR" : "SEG",
-                dataDir.relativize(target).toString(), Files.size(target));
     }
 }

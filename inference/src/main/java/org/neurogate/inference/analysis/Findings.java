@@ -10,7 +10,7 @@ import java.util.List;
  */
 public record Findings(String studyInstanceUid, StrokeLesions lesion, WhiteMatterLesions whiteMatterLesions,
                        Midline midline, BrainAge brainAge, Mci mci, List<String> notAssessed, List<ModelUse> models,
-                       List<String> qcNotes) {
+                       List<String> qcNotes, Demographics demographics) {
 
     public Findings {
         notAssessed = List.copyOf(notAssessed);
@@ -45,14 +45,22 @@ public record Findings(String studyInstanceUid, StrokeLesions lesion, WhiteMatte
     /**
      * Mid-sagittal plane and midline shift; asymmetry indices are 100 (L - R) / ((L + R) / 2).
      *
-     * @param shiftMm        null when no septum pellucidum was found (see notAssessed)
-     * @param shiftDirection "left", "right" or "none" (under 0.5 mm)
+     * @param shiftMm         null when no septum pellucidum was found (see notAssessed)
+     * @param shiftDirection  "left", "right" or "none" (under 0.5 mm)
+     * @param septumCentreLps where the shift was measured (patient LPS, mm), for the key image; null with shiftMm
      */
     public record Midline(String sourceSeriesUid, double[] normalLps, double offsetMm, double yawDeg, double rollDeg,
                           Double shiftMm, String shiftDirection, double greyMatterAsymmetryPct,
-                          double whiteMatterAsymmetryPct, double ventricleAsymmetryPct, ModelUse method) {
+                          double whiteMatterAsymmetryPct, double ventricleAsymmetryPct, ModelUse method,
+                          double[] septumCentreLps) {
         public Midline {
             normalLps = normalLps.clone();
+            septumCentreLps = septumCentreLps == null ? null : septumCentreLps.clone();
+        }
+
+        @Override
+        public double[] septumCentreLps() {
+            return septumCentreLps == null ? null : septumCentreLps.clone();
         }
 
         @Override

@@ -97,6 +97,32 @@ public final class NormativeModel {
         return new Centiles(interpolate(rows[0], age), interpolate(rows[1], age), interpolate(rows[2], age));
     }
 
+    /**
+     * The centiles a structure is scored against: ICV-adjusted (both sexes) for the hippocampi, raw
+     * same-sex ones for everything else.
+     */
+    public static Centiles scoredCentiles(Structure structure, String sex, double age) {
+        double[][] rows = ICV_ADJUSTED.get(structure);
+        if (rows == null) {
+            return centiles(structure, sex, age);
+        }
+        return new Centiles(interpolate(rows[0], age), interpolate(rows[1], age), interpolate(rows[2], age));
+    }
+
+    /** True when the structure is scored on its ICV-adjusted volume. */
+    public static boolean icvAdjusted(Structure structure) {
+        return ICV_ADJUSTED.containsKey(structure);
+    }
+
+    /** The youngest and oldest ages the tables hold. */
+    public static double minAge() {
+        return AGES[0];
+    }
+
+    public static double maxAge() {
+        return AGES[AGES.length - 1];
+    }
+
     /** Scores a raw volume against same-sex, same-age norms. */
     public static Score score(Structure structure, double valueMl, String sex, double age) {
         if (!"F".equals(sex) && !"M".equals(sex)) {
@@ -117,8 +143,7 @@ public final class NormativeModel {
         if (!(icvMl > 0)) {
             throw new IllegalArgumentException("an ICV-adjusted score needs a positive ICV, was " + icvMl);
         }
-        Centiles c = new Centiles(interpolate(rows[0], age), interpolate(rows[1], age), interpolate(rows[2], age));
-        return score(structure, valueMl, valueMl * REFERENCE_ICV_ML / icvMl, c, age);
+        return score(structure, valueMl, valueMl * REFERENCE_ICV_ML / icvMl, scoredCentiles(structure, sex, age), age);
     }
 
     private static Score score(Structure structure, double valueMl, Double adjustedMl, Centiles c, double age) {

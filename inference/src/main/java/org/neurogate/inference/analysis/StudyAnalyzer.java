@@ -188,7 +188,7 @@ public final class StudyAnalyzer {
             maps.put("wmh_mask", new LabelMap(flair.seriesInstanceUid(), w.mask()));
         }
         Findings findings = new Findings(study.studyInstanceUid(), lesion, wmh, midline, age, mci, notAssessed,
-                new ArrayList<>(models), qcNotes);
+                new ArrayList<>(models), qcNotes, study.demographics());
         return new StudyAnalysis(findings, maps, laps.seconds);
     }
 
@@ -298,7 +298,8 @@ public final class StudyAnalyzer {
                 plane.yawDeg(), plane.rollDeg(), shift == null ? null : Math.abs(shift), direction,
                 asymmetry(left[BrainTissue.GREY], right[BrainTissue.GREY]),
                 asymmetry(left[BrainTissue.WHITE], right[BrainTissue.WHITE]),
-                asymmetry(left[LABEL_VENTRICLES], right[LABEL_VENTRICLES]), symmetry);
+                asymmetry(left[LABEL_VENTRICLES], right[LABEL_VENTRICLES]), symmetry,
+                septum == null ? null : septum.centrePatient());
         laps.lap("MCI: volumes and hippocampi");
         Double chronological = who.ageYears();
         Findings.BrainAge age = null;
