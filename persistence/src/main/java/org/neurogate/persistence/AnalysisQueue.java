@@ -130,23 +130,25 @@ public class AnalysisQueue {
                 ps -> ps.setLong(1, studyRef), rs -> rs.getString(1), "reading the study's senders");
     }
 
+    /** A study's stored instances in series order; {@code %s} is the condition on study {@code t}. */
+    private static final String STORED_INSTANCES = """
+            SELECT s.series_instance_uid, i.sop_class_uid, i.sop_instance_uid, i.storage_path
+            FROM instance i JOIN series s ON s.id = i.series_ref JOIN study t ON t.id = s.study_ref
+            WHERE %s ORDER BY s.id, i.id""";
+
     public List<StoredInstance> instances(long studyRef) {
-        return list("""
-                SELECT s.series_instance_uid, i.sop_class_uid, i.sop_instance_uid, i.storage_path
-                FROM instance i JOIN series s ON s.id = i.series_ref
-                WHERE s.study_ref = ? ORDER BY s.id, i.id""", ps -> ps.setLong(1, studyRef),
-                rs -> new StoredInstance(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)),
+        return list(STORED_INSTANCES.formatted("t.id = ?"), ps -> ps.setLong(1, studyRef), AnalysisQueue::storedInstance,
                 "listing the study's instances");
     }
 
     /** The stored instances of a study by its UID. */
     public List<StoredInstance> instancesOfStudy(String studyInstanceUid) {
-        return list("""
-                SELECT s.series_instance_uid, i.sop_class_uid, i.sop_instance_uid, i.storage_path
-                FROM instance i JOIN series s ON s.id = i.series_ref JOIN study t ON t.id = s.study_ref
-                WHERE t.study_instance_uid = ? ORDER BY s.id, i.id""", ps -> ps.setString(1, studyInstanceUid),
-                rs -> new StoredInstance(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)),
-                "listing the study's instances");
+        return list(STORED_INSTANCES.formatted("t.study_instance_uid = ?"), ps -> ps.setString(1, studyInstanceUid),
+                AnalysisQueue::storedInstance, "listing the study's instances");
+    }
+
+    private static StoredInstance storedInstance(ResultSet rs) throws SQLException {
+        return new StoredInstance(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4));
     }
 
     /**
@@ -158,59 +160,49 @@ public class AnalysisQueue {
      */
     public boolean complete(ClaimedJob job, String worker, String findingsJson, String viewerJson, List<FindingRow> findings,
                             List<ReportRow> reports, List<String> destinations) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement ps = c.prepareStatement("""
-                        UPDATE analysis_job SET state = 'DONE', finished_at = now(), lease_until = NULL,
-                               findings = CAST(? AS jsonb), viewer = CAST(? AS jsonb)
-                        WHERE id = ? AND state = 'RUNNING' AND worker = ?""")) {
-                    ps.setString(1, findingsJson);
-                    ps.setString(2, viewerJson);
-                    ps.setLong(3, job.id());
-                    ps.setString(4, worker);
-                    if (ps.executeUpdate() != 1) {
-                        c.rollback();
-                        return false;
-                    }
+        return inTransaction("recording the job's results", c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE analysis_job SET state = 'DONE', finished_at = now(), lease_until = NULL,
+                           findings = CAST(? AS jsonb), viewer = CAST(? AS jsonb)
+                    WHERE id = ? AND state = 'RUNNING' AND worker = ?""")) {
+                ps.setString(1, findingsJson);
+                ps.setString(2, viewerJson);
+                ps.setLong(3, job.id());
+                ps.setString(4, worker);
+                if (ps.executeUpdate() != 1) {
+                    return false;
                 }
-                try (PreparedStatement ps = c.prepareStatement("""
-                        INSERT INTO finding (job_ref, study_ref, series_instance_uid, analysis, name, concept_scheme,
-                                             concept_code, concept_meaning, value, unit, method, qc_flags)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""")) {
-                    for (FindingRow f : findings) {
-                        ps.setLong(1, job.id());
-                        ps.setLong(2, job.studyRef());
-                        ps.setString(3, f.seriesInstanceUid());
-                        ps.setString(4, f.analysis());
-                        ps.setString(5, f.name());
-                        ps.setString(6, f.scheme());
-                        ps.setString(7, f.code());
-                        ps.setString(8, f.meaning());
-                        ps.setDouble(9, f.value());
-                        ps.setString(10, f.unit());
-                        ps.setString(11, f.method());
-                        ps.setString(12, f.qcFlags());
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                }
-                try (PreparedStatement ps = c.prepareStatement(WORKLIST_FLAGS)) {
-                    ps.setLong(1, job.id());
-                    ps.executeUpdate();
-                }
-                for (ReportRow r : reports) {
-                    insertReport(c, job.id(), job.studyRef(), r, destinations);
-                }
-                c.commit();
-                return true;
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
             }
-        } catch (SQLException e) {
-            throw new CatalogUnavailableException("recording the job's results failed: " + e.getMessage(), e);
-        }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO finding (job_ref, study_ref, series_instance_uid, analysis, name, concept_scheme,
+                                         concept_code, concept_meaning, value, unit, method, qc_flags)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""")) {
+                for (FindingRow f : findings) {
+                    ps.setLong(1, job.id());
+                    ps.setLong(2, job.studyRef());
+                    ps.setString(3, f.seriesInstanceUid());
+                    ps.setString(4, f.analysis());
+                    ps.setString(5, f.name());
+                    ps.setString(6, f.scheme());
+                    ps.setString(7, f.code());
+                    ps.setString(8, f.meaning());
+                    ps.setDouble(9, f.value());
+                    ps.setString(10, f.unit());
+                    ps.setString(11, f.method());
+                    ps.setString(12, f.qcFlags());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            try (PreparedStatement ps = c.prepareStatement(WORKLIST_FLAGS)) {
+                ps.setLong(1, job.id());
+                ps.executeUpdate();
+            }
+            for (ReportRow r : reports) {
+                insertReport(c, job.id(), job.studyRef(), r, destinations);
+            }
+            return true;
+        });
     }
 
     /**
@@ -381,6 +373,35 @@ public class AnalysisQueue {
                 }
             }
             return out;
+        } catch (SQLException e) {
+            throw new CatalogUnavailableException(what + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Work of one transaction on its connection; true commits it, false rolls it back. */
+    @FunctionalInterface
+    interface Transaction {
+        boolean run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in one local transaction: committed when it returns true, rolled back when it
+     * returns false or fails. {@code what} names the step in the error.
+     */
+    boolean inTransaction(String what, Transaction work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                if (work.run(c)) {
+                    c.commit();
+                    return true;
+                }
+                c.rollback();
+                return false;
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
         } catch (SQLException e) {
             throw new CatalogUnavailableException(what + " failed: " + e.getMessage(), e);
         }

@@ -2,14 +2,12 @@ package org.neurogate.persistence;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
-import javax.sql.DataSource;
 
 /**
  * Sign-off of a study's latest analysis: what is to be reviewed, the audit trail of decisions, and the
@@ -22,12 +20,10 @@ public class Reviews {
     public static final String SIGN = "SIGN";
     public static final String REJECT = "REJECT";
 
-    private final DataSource dataSource;
     private final AnalysisQueue queue;
 
     @Inject
-    public Reviews(DataSource dataSource, AnalysisQueue queue) {
-        this.dataSource = dataSource;
+    public Reviews(AnalysisQueue queue) {
         this.queue = queue;
     }
 
@@ -87,35 +83,25 @@ public class Reviews {
      */
     public boolean record(Subject subject, String action, String username, String observerName, String comment,
                           AnalysisQueue.ReportRow result) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement ps = c.prepareStatement("""
-                        INSERT INTO review_audit (study_ref, job_ref, action, username, observer_name, comment,
-                                                  report_sop_instance_uid, result_sop_instance_uid)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (job_ref) DO NOTHING""")) {
-                    ps.setLong(1, subject.studyRef());
-                    ps.setLong(2, subject.jobRef());
-                    ps.setString(3, action);
-                    ps.setString(4, username);
-                    ps.setString(5, observerName);
-                    ps.setString(6, comment);
-                    ps.setString(7, subject.reportSopInstanceUid());
-                    ps.setString(8, result.sopInstanceUid());
-                    if (ps.executeUpdate() != 1) {
-                        c.rollback();
-                        return false;
-                    }
+        return queue.inTransaction("recording the review", c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO review_audit (study_ref, job_ref, action, username, observer_name, comment,
+                                              report_sop_instance_uid, result_sop_instance_uid)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (job_ref) DO NOTHING""")) {
+                ps.setLong(1, subject.studyRef());
+                ps.setLong(2, subject.jobRef());
+                ps.setString(3, action);
+                ps.setString(4, username);
+                ps.setString(5, observerName);
+                ps.setString(6, comment);
+                ps.setString(7, subject.reportSopInstanceUid());
+                ps.setString(8, result.sopInstanceUid());
+                if (ps.executeUpdate() != 1) {
+                    return false;
                 }
-                AnalysisQueue.insertReport(c, subject.jobRef(), subject.studyRef(), result, subject.destinations());
-                c.commit();
-                return true;
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
             }
-        } catch (SQLException e) {
-            throw new CatalogUnavailableException("recording the review failed: " + e.getMessage(), e);
-        }
+            AnalysisQueue.insertReport(c, subject.jobRef(), subject.studyRef(), result, subject.destinations());
+            return true;
+        });
     }
 }

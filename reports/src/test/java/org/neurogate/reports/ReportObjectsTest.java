@@ -220,11 +220,12 @@ class ReportObjectsTest {
                 () -> assertThrows(IllegalArgumentException.class, c.getValue())));
     }
 
+    private static final ReviewedReportWriter.Reviewer REVIEWER = new ReviewedReportWriter.Reviewer("House^Gregory",
+            "Princeton General", "20261201101500");
+
     @Test
     void aSignedReportIsTheSameContentVerifiedWithItsPredecessor() throws Exception {
-        ReviewedReportWriter.Reviewer reviewer = new ReviewedReportWriter.Reviewer("House^Gregory", "Princeton General",
-                "20261201101500");
-        AttributeList signed = ReviewedReportWriter.signed(objects.report(), reviewer, "2.25.1234567", "left MCA infarct");
+        AttributeList signed = ReviewedReportWriter.signed(objects.report(), REVIEWER, "2.25.1234567", "left MCA infarct");
         Path file = writeObject(signed, "signed.dcm");
         assertNoDciodvfyErrors(file);
         String dump = run("dsrdump", "+Pl", file.toString());
@@ -244,9 +245,7 @@ class ReportObjectsTest {
 
     @Test
     void aRejectedReportWithdrawsTheMeasurementsAndSaysWhy() throws Exception {
-        ReviewedReportWriter.Reviewer reviewer = new ReviewedReportWriter.Reviewer("House^Gregory", "Princeton General",
-                "20261201101500");
-        AttributeList rejected = ReviewedReportWriter.rejected(objects.report(), reviewer, "2.25.7654321", "motion artefact");
+        AttributeList rejected = ReviewedReportWriter.rejected(objects.report(), REVIEWER, "2.25.7654321", "motion artefact");
         Path file = writeObject(rejected, "rejected.dcm");
         assertNoDciodvfyErrors(file);
         String dump = run("dsrdump", "+Pl", file.toString());
@@ -254,7 +253,7 @@ class ReportObjectsTest {
         assertTrue(!dump.contains("Imaging Measurements"), "no measurements in a rejection:\n" + dump);
         assertTrue(dump.contains("NeuroGate results rejected by House^Gregory: motion artefact"), dump);
         assertThrows(IllegalArgumentException.class,
-                () -> ReviewedReportWriter.rejected(objects.report(), reviewer, "2.25.1", " "));
+                () -> ReviewedReportWriter.rejected(objects.report(), REVIEWER, "2.25.1", " "));
     }
 
     private static Path writeObject(AttributeList object, String name) throws Exception {

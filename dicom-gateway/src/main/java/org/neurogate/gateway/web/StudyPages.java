@@ -135,7 +135,7 @@ public class StudyPages {
         Volume labels = study.study().labelMaps().get(kind);
         SliceRenderer.Slice slice = new SliceRenderer.Slice(volume, g, index,
                 Window.of(study.samples().get(kind.role), preset),
-                overlay ? new SliceRenderer.Overlay(labels, kind.styles, 0.45) : null, List.of(), kind.styles,
+                overlay ? new SliceRenderer.Overlay(labels, kind.styles, KeyImages.OPACITY) : null, List.of(), kind.styles,
                 String.format(java.util.Locale.ROOT, "axial %d/%d  %s%s", index + 1, g.slices(),
                         preset.name().toLowerCase(java.util.Locale.ROOT), overlay ? "" : "  overlay off"));
         return png(SliceRenderer.png(SliceRenderer.render(slice)));

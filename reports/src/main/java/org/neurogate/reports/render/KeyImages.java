@@ -27,7 +27,8 @@ public final class KeyImages {
     public static final LabelStyle WMH = new LabelStyle(1, "White-matter hyperintensity", new Color(255, 235, 0));
     static final Color PLANE = new Color(0, 230, 230);
     static final Color SHIFT = new Color(255, 235, 0);
-    static final double OPACITY = 0.45;
+    /** Overlays show the anatomy through them: 45 % colour, 55 % image. */
+    public static final double OPACITY = 0.45;
 
     /** A label map of the analysis: the series it lies on and how its labels are drawn. */
     public enum LabelMapKind {

@@ -229,9 +229,9 @@ public final class SliceRenderer {
             x = clamp(x, nx);
             y = clamp(y, ny);
             z = clamp(z, nz);
-            int i = Math.min((int) x, nx - 2 < 0 ? 0 : nx - 2);
-            int j = Math.min((int) y, ny - 2 < 0 ? 0 : ny - 2);
-            int k = Math.min((int) z, nz - 2 < 0 ? 0 : nz - 2);
+            int i = Math.min((int) x, Math.max(0, nx - 2));
+            int j = Math.min((int) y, Math.max(0, ny - 2));
+            int k = Math.min((int) z, Math.max(0, nz - 2));
             double fx = nx == 1 ? 0 : x - i;
             double fy = ny == 1 ? 0 : y - j;
             double fz = nz == 1 ? 0 : z - k;
