@@ -47,4 +47,15 @@ final class DicomFiles {
                 .resolve(Attribute.getSingleStringValueOrNull(list, TagFromName.SeriesInstanceUID))
                 .resolve(Attribute.getSingleStringValueOrNull(list, TagFromName.SOPInstanceUID) + ".dcm");
     }
+
+    /** The text of an Encapsulated PDF instance's document, as PDFBox extracts it. */
+    static String pdfText(Path object) throws Exception {
+        AttributeList list = new AttributeList();
+        list.read(object.toFile());
+        byte[] bytes = list.get(TagFromName.EncapsulatedDocument).getByteValues();
+        int length = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.EncapsulatedDocumentLength, bytes.length);
+        try (org.apache.pdfbox.pdmodel.PDDocument doc = org.apache.pdfbox.Loader.loadPDF(Arrays.copyOf(bytes, length))) {
+            return new org.apache.pdfbox.text.PDFTextStripper().getText(doc);
+        }
+    }
 }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -78,8 +79,10 @@ class ResultsSystemTest {
                     TestEnvironment.dicomFiles(work.resolve("study/dicom")));
             assertEquals(0, sent.exitCode(), sent.output());
             List<Path> srs = await(work.resolve("pacs"), "SR", 1, Duration.ofSeconds(180));
-            List<Path> segs = await(work.resolve("pacs"), "SG", 2, Duration.ofSeconds(30));
-            for (Path object : List.of(srs.get(0), segs.get(0), segs.get(1))) {
+            List<Path> segs = await(work.resolve("pacs"), "SG", 4, Duration.ofSeconds(30));
+            List<Path> checked = new ArrayList<>(segs);
+            checked.add(srs.get(0));
+            for (Path object : checked) {
                 Dcmtk.Result check = Dcmtk.run(List.of("dciodvfy", object.toString()));
                 List<String> errors = check.output().lines().filter(l -> l.startsWith("Error")).toList();
                 assertTrue(errors.isEmpty(), object.getFileName() + ": " + errors);
@@ -93,9 +96,15 @@ class ResultsSystemTest {
             assertEquals(((Number) truth.get("midline_shift_mm")).doubleValue(), shift, 0.5, "SR midline shift");
 
             String study = (String) truth.get("study_instance_uid");
-            JsonNode reports = gateway.awaitApi("/api/studies/" + study + "/reports", r -> r.size() == 3
+            // SR, 4 SEGs (infarct, core, structures, ICV), the PDF and the key images.
+            JsonNode reports = gateway.awaitApi("/api/studies/" + study + "/reports", r -> r.size() >= 8
                     && allSent(r), Duration.ofSeconds(30));
-            assertEquals(3, reports.size());
+            Map<String, Integer> kinds = new java.util.TreeMap<>();
+            reports.forEach(r -> kinds.merge(r.path("kind").asText(), 1, Integer::sum));
+            assertEquals(1, kinds.get("SR"), kinds.toString());
+            assertEquals(4, kinds.get("SEG"), kinds.toString());
+            assertEquals(1, kinds.get("PDF"), kinds.toString());
+            assertTrue(kinds.get("KEY_IMAGES") >= 3, kinds.toString());
             JsonNode findings = gateway.api("/api/studies/" + study + "/findings");
             boolean stored = false;
             for (JsonNode m : findings.path("measurements")) {
@@ -107,7 +116,7 @@ class ResultsSystemTest {
             assertTrue(stored, findings.toString());
             assertEquals(200, gateway.get("/api/reports/" + reports.get(0).path("sopInstanceUid").asText(), true)
                     .statusCode());
-            gateway.awaitMetric("neurogate_outbox_rows{state=\"SENT\"}", 3, Duration.ofSeconds(10));
+            gateway.awaitMetric("neurogate_outbox_rows{state=\"SENT\"}", reports.size(), Duration.ofSeconds(10));
         } finally {
             pacs.destroy();
         }
@@ -120,6 +129,39 @@ class ResultsSystemTest {
             }
         }
         return true;
+    }
+
+    @Test
+    void onlyTheKindsInDeliverGoToThePacs() throws Exception {
+        Path work = TestEnvironment.workDir("deliver");
+        int pacsPort = TestEnvironment.freePort();
+        Process pacs = pacs(work.resolve("pacs"), pacsPort);
+        try (GatewayProcess gateway = GatewayProcess.start(work.resolve("data"), GatewayProcess.env(
+                "NEUROGATE_FORWARD_TO", "PACS@localhost:" + pacsPort, "NEUROGATE_STUDY_STABLE_SECONDS", "2",
+                "NEUROGATE_DELIVER", "SR,PDF"))) {
+            Map<String, Object> truth = phantom(work.resolve("study"), 904, 0, 0);
+            Dcmtk.storescu("STORESCU", gateway.dicomPort(), List.of(), TestEnvironment.dicomFiles(work.resolve("study/dicom")));
+            String study = (String) truth.get("study_instance_uid");
+            JsonNode reports = gateway.awaitApi("/api/studies/" + study + "/reports", r -> {
+                int sent = 0;
+                for (JsonNode o : r) {
+                    sent += "SENT".equals(o.path("deliveries").path(0).path("state").asText()) ? 1 : 0;
+                }
+                return sent == 2;
+            }, Duration.ofSeconds(180));
+            for (JsonNode r : reports) {
+                String kind = r.path("kind").asText();
+                int deliveries = r.path("deliveries").size();
+                assertEquals(kind.equals("SR") || kind.equals("PDF") ? 1 : 0, deliveries, kind + " " + r);
+            }
+            assertTrue(reports.size() > 2, "SEGs and key images are made and kept all the same: " + reports);
+            Thread.sleep(2000);
+            assertEquals(1, received(work.resolve("pacs"), "SR").size());
+            assertEquals(1, received(work.resolve("pacs"), "PDF").size());
+            assertEquals(0, received(work.resolve("pacs"), "SG").size() + received(work.resolve("pacs"), "SC").size());
+        } finally {
+            pacs.destroy();
+        }
     }
 
     @Test
@@ -141,7 +183,7 @@ class ResultsSystemTest {
             try {
                 gateway.awaitApi("/api/studies/" + study + "/reports", ResultsSystemTest::allSent, Duration.ofSeconds(60));
                 Thread.sleep(3000);
-                assertEquals(objects, received(work.resolve("pacs"), "S").size(), "each object once, no duplicates");
+                assertEquals(objects, received(work.resolve("pacs"), "").size(), "each object once, no duplicates");
             } finally {
                 pacs.destroy();
             }
@@ -168,7 +210,7 @@ class ResultsSystemTest {
             await(work.resolve("pacs"), "SR", 1, Duration.ofSeconds(180));
             Thread.sleep(8000); // time for a second report, if there were one
             assertEquals(1, received(work.resolve("pacs"), "SR").size(), "exactly one SR");
-            assertEquals(2, received(work.resolve("pacs"), "SG").size(), "exactly one SEG of each kind");
+            assertEquals(4, received(work.resolve("pacs"), "SG").size(), "exactly one SEG of each kind");
             assertTrue(gateway.log().contains("attempt 2"), "the crashed job was taken up again");
         } finally {
             pacs.destroy();
@@ -198,6 +240,20 @@ class ResultsSystemTest {
             double left = number(dump, "Left hippocampus");
             assertTrue(left > 3 && left < 6, "left hippocampus " + left + " mL");
             assertTrue(dump.contains("model18cls"), "the SR names the model that produced the volumes");
+            // On real anatomy too: the structure and ICV SEGs, the key images and the PDF, all valid; OHIF's
+            // parser places the hippocampi on the real images and loads both SEGs on the real series.
+            List<Path> segs = await(work.resolve("pacs"), "SG", 2, Duration.ofSeconds(60));
+            List<Path> everything = new ArrayList<>(segs);
+            everything.addAll(srs);
+            everything.addAll(await(work.resolve("pacs"), "PDF", 1, Duration.ofSeconds(60)));
+            everything.addAll(await(work.resolve("pacs"), "SC", 2, Duration.ofSeconds(60)));
+            for (Path object : everything) {
+                List<String> errors = Dcmtk.run(List.of("dciodvfy", object.toString())).output().lines()
+                        .filter(l -> l.startsWith("Error")).toList();
+                assertTrue(errors.isEmpty(), object.getFileName() + ": " + errors);
+            }
+            JsonNode ohif = Dcmjs.check(srs.get(0), segs, TestEnvironment.sharedData("dicom-philips-adni-mprage-t1"));
+            assertTrue(ohif.path("reports").path(0).path("regions").size() >= 2, "both hippocampi: " + ohif);
         } finally {
             pacs.destroy();
         }

@@ -38,6 +38,17 @@ final class TestEnvironment {
         }
     }
 
+    /**
+     * The dcmjs check (OHIF's DICOM parser); {@code ./neurogate test} installs dcmjs beside it with npm.
+     */
+    static Path dcmjsCheck() {
+        Path script = Path.of(System.getProperty("ng.dcmjs.dir", "dcmjs")).resolve("check.js");
+        if (!Files.isDirectory(script.resolveSibling("node_modules").resolve("dcmjs"))) {
+            throw new IllegalStateException("dcmjs is not installed: run npm ci in " + script.getParent().toAbsolutePath());
+        }
+        return script.toAbsolutePath();
+    }
+
     static Path workDir(String name) throws IOException {
         Path base = Path.of(System.getProperty("ng.work.dir", "target/system-test-work"));
         Files.createDirectories(base);

@@ -290,6 +290,13 @@ class ViewerSystemTest {
                 basic(RADIOLOGIST, RADIOLOGIST_PASSWORD)).statusCode(), "signed twice");
         JsonNode reports = gateway.api("/api/studies/" + lesionStudy + "/reports");
         assertTrue(reports.toString().contains("SIGNED_SR"), reports.toString());
+        // The PDF is re-issued too, for PACS viewers that show only the PDF.
+        Path signedPdf = awaitFile(work.resolve("pacs"), sopOfKind(reports, "SIGNED_PDF"));
+        String signedText = DicomFiles.pdfText(signedPdf);
+        assertTrue(signedText.contains("Signed by House Gregory (" + RADIOLOGIST + ")")
+                && signedText.contains("Left MCA infarct, agree"), signedText);
+        assertTrue(signedText.contains("Infarct") && signedText.contains("Key images"), "the full report, signed");
+        assertNoErrors(signedPdf);
         for (JsonNode r : reports) {
             if (r.path("kind").asText().equals("SR")) {
                 assertEquals("SIGNED", r.path("review").asText(), "the review state in the reports API");
@@ -306,6 +313,13 @@ class ViewerSystemTest {
         assertTrue(rejectDump.contains("rejected by House^Gregory: motion artefact"), rejectDump);
         assertTrue(rejectDump.contains("Predecessor Docs    : 1"), rejectDump);
         assertNoErrors(notice);
+        Path rejectedPdf = awaitFile(work.resolve("pacs"), sopOfKind(gateway.api("/api/studies/" + quietStudy + "/reports"),
+                "REJECTED_PDF"));
+        String rejectedText = DicomFiles.pdfText(rejectedPdf);
+        assertTrue(rejectedText.contains("Rejected by House Gregory") && rejectedText.contains("motion artefact")
+                && rejectedText.contains("withdrawn"), rejectedText);
+        assertFalse(rejectedText.contains("Intracranial volume"), "no withdrawn number on the rejected PDF:\n" + rejectedText);
+        assertNoErrors(rejectedPdf);
         browser.get(base + "/viewer");
         assertEquals("SIGNED", row(lesionStudy).getDomAttribute("data-review-state"));
         assertEquals("REJECTED", row(quietStudy).getDomAttribute("data-review-state"));
@@ -351,6 +365,15 @@ class ViewerSystemTest {
     // --- helpers
 
     /** After a form post the page is replaced: elements of the old one go stale meanwhile. */
+    private static String sopOfKind(JsonNode reports, String kind) {
+        for (JsonNode r : reports) {
+            if (r.path("kind").asText().equals(kind)) {
+                return r.path("sopInstanceUid").asText();
+            }
+        }
+        throw new AssertionError("no " + kind + " in " + reports);
+    }
+
     private void awaitReviewState(String state) {
         new WebDriverWait(browser, Duration.ofSeconds(30)).ignoring(StaleElementReferenceException.class)
                 .until(d -> state.equals(d.findElement(By.id("review-state")).getText()));

@@ -159,7 +159,7 @@ public class AnalysisQueue {
      * @return false when the job was no longer this worker's; nothing was written
      */
     public boolean complete(ClaimedJob job, String worker, String findingsJson, String viewerJson, List<FindingRow> findings,
-                            List<ReportRow> reports, List<String> destinations) {
+                            List<ReportRow> reports, List<String> destinations, java.util.Set<String> deliveredKinds) {
         return inTransaction("recording the job's results", c -> {
             try (PreparedStatement ps = c.prepareStatement("""
                     UPDATE analysis_job SET state = 'DONE', finished_at = now(), lease_until = NULL,
@@ -199,10 +199,23 @@ public class AnalysisQueue {
                 ps.executeUpdate();
             }
             for (ReportRow r : reports) {
-                insertReport(c, job.id(), job.studyRef(), r, destinations);
+                insertReport(c, job.id(), job.studyRef(), r,
+                        deliveredKinds.contains(deliveredAs(r.kind())) ? destinations : List.of());
             }
             return true;
         });
+    }
+
+    /**
+     * The object kind a report row is delivered as (NEUROGATE_DELIVER's names): a reviewed SR goes
+     * where SRs go, a reviewed PDF where PDFs go.
+     */
+    public static String deliveredAs(String kind) {
+        return switch (kind) {
+            case "SIGNED_SR", "REJECTED_SR" -> "SR";
+            case "SIGNED_PDF", "REJECTED_PDF" -> "PDF";
+            default -> kind;
+        };
     }
 
     /**

@@ -77,12 +77,14 @@ public class Reviews {
     }
 
     /**
-     * Records a decision with its SR and the SR's delivery rows.
+     * Records a decision with the objects it produced (its SR first, then the re-issued PDF) and their
+     * delivery rows for the kinds that are delivered.
      *
      * @return false when the analysis had been decided already; nothing was written
      */
     public boolean record(Subject subject, String action, String username, String observerName, String comment,
-                          AnalysisQueue.ReportRow result) {
+                          List<AnalysisQueue.ReportRow> results, java.util.Set<String> deliveredKinds) {
+        AnalysisQueue.ReportRow result = results.get(0);
         return queue.inTransaction("recording the review", c -> {
             try (PreparedStatement ps = c.prepareStatement("""
                     INSERT INTO review_audit (study_ref, job_ref, action, username, observer_name, comment,
@@ -100,7 +102,10 @@ public class Reviews {
                     return false;
                 }
             }
-            AnalysisQueue.insertReport(c, subject.jobRef(), subject.studyRef(), result, subject.destinations());
+            for (AnalysisQueue.ReportRow r : results) {
+                AnalysisQueue.insertReport(c, subject.jobRef(), subject.studyRef(), r,
+                        deliveredKinds.contains(AnalysisQueue.deliveredAs(r.kind())) ? subject.destinations() : List.of());
+            }
             return true;
         });
     }

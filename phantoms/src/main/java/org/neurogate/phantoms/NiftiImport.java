@@ -140,9 +140,10 @@ public final class NiftiImport {
     private static Map<String, Object> writeSeries(RenderedSeries series, StudyIdentity identity, long seed,
                                                    AcquisitionOptions acquisition, Path out, int number)
             throws IOException {
-        SeriesProtocol protocol = PhantomStudy.protocol(seed, series.role(), number, AcquisitionOptions.Plane.AXIAL);
+        SeriesProtocol protocol = PhantomStudy.protocol(seed, identity.studyDate(), series.role(), number,
+                AcquisitionOptions.Plane.AXIAL);
         Path dir = out.resolve("dicom").resolve(String.format(Locale.ROOT, "%02d_%s", number, series.role().fileName));
-        java.util.function.Function<String, String> uids = label -> SyntheticMrSeries.uid(seed, label);
+        java.util.function.Function<String, String> uids = PhantomStudy.uids(seed, identity.studyDate());
         List<Path> files = acquisition.enhanced()
                 ? EnhancedMrWriter.write(series, identity, protocol, uids, acquisition.transferSyntaxUid(), dir)
                 : MrImageWriter.write(series, identity, protocol, uids, acquisition.transferSyntaxUid(), dir);

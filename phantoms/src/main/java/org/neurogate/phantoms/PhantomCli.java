@@ -3,6 +3,7 @@ package org.neurogate.phantoms;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,6 +25,8 @@ public final class PhantomCli {
                                        [--plane sagittal|axial|coronal] [--oblique-deg D] [--enhanced]
                                        [--slice-thickness-mm T] [--slice-gap-mm G]
                                        [--transfer-syntax explicit|implicit|big-endian|deflate] [--snr X]
+                                       [--patient-id ID] [--birth-date YYYY-MM-DD] [--study-date YYYY-MM-DD]
+                                       [--head-scale S]
                    ./neurogate phantom --cohort N --out DIR [--seed N]
                    ./neurogate phantom --from-nifti VOLUME.nii.gz --out DIR [--role t1|flair|dwi|adc]
                                        [--lesion-mask MASK.nii.gz] [--seed N] [--age Y] [--sex F|M]""";
@@ -32,8 +35,10 @@ public final class PhantomCli {
     private static final Set<String> OPTIONS = Set.of("--out", "--seed", "--age", "--sex", "--diagnosis", "--lesions",
             "--lesion-volume-ml", "--midline-shift-mm", "--yaw-deg", "--roll-deg", "--pitch-deg", "--plane",
             "--oblique-deg", "--transfer-syntax", "--snr", "--cohort", "--from-nifti", "--role", "--lesion-mask",
-            "--translation-mm", "--slice-thickness-mm", "--slice-gap-mm");
-    private static final Set<String> SUBJECT_OPTIONS = Set.of("--age", "--sex", "--diagnosis", "--lesions",
+            "--translation-mm", "--slice-thickness-mm", "--slice-gap-mm", "--patient-id", "--birth-date", "--study-date",
+            "--head-scale");
+    private static final Set<String> SUBJECT_OPTIONS = Set.of("--age", "--patient-id", "--birth-date", "--study-date",
+            "--head-scale", "--sex", "--diagnosis", "--lesions",
             "--lesion-volume-ml", "--midline-shift-mm", "--yaw-deg", "--roll-deg", "--pitch-deg", "--plane",
             "--oblique-deg", "--enhanced", "--transfer-syntax", "--snr", "--translation-mm", "--slice-thickness-mm",
             "--slice-gap-mm");
@@ -41,7 +46,7 @@ public final class PhantomCli {
     /** Options that shape the synthetic anatomy; they contradict --from-nifti, which brings its own. */
     private static final Set<String> ANATOMY_OPTIONS = Set.of("--diagnosis", "--lesions", "--lesion-volume-ml",
             "--midline-shift-mm", "--yaw-deg", "--roll-deg", "--pitch-deg", "--plane", "--oblique-deg",
-            "--translation-mm");
+            "--translation-mm", "--head-scale");
 
     /** A problem with the command line, reported without a stack trace. */
     static final class UsageException extends Exception {
@@ -91,9 +96,11 @@ public final class PhantomCli {
                 }
             }
             Subject subject = subject(options, seed);
+            Visit visit = visit(options, subject);
+            subject = subject.atAge(Visit.ageYears(visit.birthDate(), visit.studyDate()));
             AcquisitionOptions acquisition = acquisition(options);
             long started = System.nanoTime();
-            Map<String, Object> truth = PhantomStudy.write(subject, acquisition, dir);
+            Map<String, Object> truth = PhantomStudy.write(subject, visit, acquisition, dir);
             out.printf(Locale.ROOT, "Wrote phantom study %s to %s in %.1f s (ICV %.0f mL, hippocampi %.2f / %.2f mL,"
                     + " lesion %.1f mL, midline shift %.1f mm)%n", truth.get("study_instance_uid"), dir,
                     (System.nanoTime() - started) / 1e9, truth.get("icv_ml"), truth.get("hippocampus_left_ml"),
@@ -160,7 +167,38 @@ public final class PhantomCli {
         return new Subject(seed, parseDouble(o, "--age", 65), choice(o, "--sex", "M", Subject.Sex.class),
                 choice(o, "--diagnosis", "CN", Subject.Diagnosis.class), parseDouble(o, "--yaw-deg", 0),
                 parseDouble(o, "--roll-deg", 0), parseDouble(o, "--pitch-deg", 0), translation(o),
-                parseDouble(o, "--midline-shift-mm", 0), lesions, lesionVolume);
+                parseDouble(o, "--midline-shift-mm", 0), lesions, lesionVolume, parseDouble(o, "--head-scale", 1));
+    }
+
+    /**
+     * Who is scanned when: --birth-date and --study-date fix the age (so --age contradicts a birth
+     * date); without them the dates follow from the seed and the age, as before.
+     */
+    static Visit visit(Map<String, String> o, Subject subject) throws UsageException {
+        if (o.containsKey("--birth-date") && o.containsKey("--age")) {
+            throw new UsageException("--age cannot be combined with --birth-date: the dates give the age");
+        }
+        LocalDate study = o.containsKey("--study-date") ? date(o, "--study-date") : Visit.syntheticStudyDate(subject.seed());
+        LocalDate birth = o.containsKey("--birth-date") ? date(o, "--birth-date")
+                : Visit.birthDateFor(subject.ageYears(), study);
+        String patientId = o.getOrDefault("--patient-id", "NGPH" + subject.seed());
+        Visit visit = new Visit(patientId, birth, study);
+        double age = Visit.ageYears(birth, study);
+        if (age < 18 || age > 100) {
+            throw new UsageException(String.format(Locale.ROOT, "the dates make the subject %.1f years old; 18..100 "
+                    + "are supported", age));
+        }
+        return visit;
+    }
+
+    private static LocalDate date(Map<String, String> o, String name) throws UsageException {
+        String value = o.get(name);
+        try {
+            return value.matches("\\d{8}") ? LocalDate.parse(value, java.time.format.DateTimeFormatter.BASIC_ISO_DATE)
+                    : LocalDate.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new UsageException(name + " must be a date YYYY-MM-DD, was " + value);
+        }
     }
 
     static AcquisitionOptions acquisition(Map<String, String> o) throws UsageException {

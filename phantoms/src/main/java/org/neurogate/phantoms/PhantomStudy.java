@@ -44,9 +44,15 @@ public final class PhantomStudy {
 
     public static Map<String, Object> write(Subject subject, AcquisitionOptions acquisition, Path out)
             throws IOException {
+        return write(subject, Visit.synthetic(subject), acquisition, out);
+    }
+
+    /** One visit of a subject: the same seed on another date is the same head, aged to that date. */
+    public static Map<String, Object> write(Subject subject, Visit visit, AcquisitionOptions acquisition, Path out)
+            throws IOException {
         HeadAnatomy anatomy = new HeadAnatomy(subject);
         PhantomRenderer renderer = new PhantomRenderer(anatomy, acquisition.snr());
-        StudyIdentity identity = identity(subject);
+        StudyIdentity identity = identity(subject, visit);
         Map<SeriesRole, RenderedSeries> rendered = new EnumMap<>(SeriesRole.class);
         List<Map<String, Object>> seriesTruth = new ArrayList<>();
         int number = 0;
@@ -55,9 +61,9 @@ public final class PhantomStudy {
             ImageGrid grid = grid(role, acquisition);
             RenderedSeries series = renderer.render(role, grid);
             rendered.put(role, series);
-            SeriesProtocol protocol = protocol(subject.seed(), role, number, acquisition.plane());
+            SeriesProtocol protocol = protocol(subject.seed(), identity.studyDate(), role, number, acquisition.plane());
             Path dir = out.resolve("dicom").resolve(String.format(Locale.ROOT, "%02d_%s", number, role.fileName));
-            java.util.function.Function<String, String> uids = label -> SyntheticMrSeries.uid(subject.seed(), label);
+            java.util.function.Function<String, String> uids = uids(subject.seed(), identity.studyDate());
             List<Path> files = acquisition.enhanced()
                     ? EnhancedMrWriter.write(series, identity, protocol, uids, acquisition.transferSyntaxUid(), dir)
                     : MrImageWriter.write(series, identity, protocol, uids, acquisition.transferSyntaxUid(), dir);
@@ -113,7 +119,9 @@ public final class PhantomStudy {
         truth.put("age_years", round(ageYears(identity), 3));
         truth.put("sex", subject.sex().name());
         truth.put("diagnosis", subject.diagnosis().name());
+        truth.put("patient_id", identity.patientId());
         truth.put("patient_age", identity.age());
+        truth.put("head_scale", subject.headScale());
         truth.put("patient_birth_date", identity.birthDate());
         truth.put("study_date", identity.studyDate());
         truth.put("study_instance_uid", identity.studyInstanceUid());
@@ -239,8 +247,17 @@ public final class PhantomStudy {
         return ImageGrid.centred(matrix, matrix, slices, pixelMm, pixelMm, spacing, thickness, row, column, Vec3.ZERO);
     }
 
-    static SeriesProtocol protocol(long seed, SeriesRole role, int number, AcquisitionOptions.Plane plane) {
-        String uid = SyntheticMrSeries.uid(seed, "series-" + role.fileName);
+    /**
+     * UIDs of one visit: from the seed and the study date, so a follow-up of the same subject is a new
+     * study with new series and instances, and the same visit written twice is the same study.
+     */
+    static java.util.function.Function<String, String> uids(long seed, String studyDate) {
+        return label -> SyntheticMrSeries.uid(seed, studyDate + "/" + label);
+    }
+
+    static SeriesProtocol protocol(long seed, String studyDate, SeriesRole role, int number,
+                                   AcquisitionOptions.Plane plane) {
+        String uid = uids(seed, studyDate).apply("series-" + role.fileName);
         String planeName = plane.name().substring(0, 3).toLowerCase(Locale.ROOT);
         return switch (role) {
             case T1 -> new SeriesProtocol(uid, number, "T1 MPRAGE 3D " + planeName, "ORIGINAL\\PRIMARY\\M\\ND",
@@ -256,23 +273,22 @@ public final class PhantomStudy {
 
     /** Synthetic demographics: the birth date is chosen so that PatientAge and the truth agree. */
     static StudyIdentity identity(Subject subject) {
+        return identity(subject, Visit.synthetic(subject));
+    }
+
+    static StudyIdentity identity(Subject subject, Visit visit) {
         long seed = subject.seed();
-        LocalDate studyDate = LocalDate.of(2020, 1, 1).plusDays(Math.floorMod(seed * 7919, 2190));
-        int wholeYears = (int) Math.floor(subject.ageYears());
-        long extraDays = Math.round((subject.ageYears() - wholeYears) * 365.2425);
-        LocalDate birth = studyDate.minusYears(wholeYears).minusDays(Math.min(extraDays, 364));
-        return new StudyIdentity("PHANTOM^SUBJECT" + seed, "NGPH" + seed, birth.format(DA),
+        LocalDate birth = visit.birthDate();
+        LocalDate studyDate = visit.studyDate();
+        java.util.function.Function<String, String> uids = uids(seed, studyDate.format(DA));
+        return new StudyIdentity("PHANTOM^SUBJECT" + seed, visit.patientId(), birth.format(DA),
                 subject.sex().name(), String.format(Locale.ROOT, "%03dY", ChronoUnit.YEARS.between(birth, studyDate)),
-                SyntheticMrSeries.uid(seed, "study"), studyDate.format(DA), "101500",
-                "NGA" + Math.floorMod(seed, 1_000_000), SyntheticMrSeries.uid(seed, "frame-of-reference"));
+                uids.apply("study"), studyDate.format(DA), "101500",
+                "NGA" + Math.floorMod(seed + studyDate.toEpochDay(), 1_000_000), uids.apply("frame-of-reference"));
     }
 
     private static double ageYears(StudyIdentity identity) {
-        LocalDate birth = LocalDate.parse(identity.birthDate(), DA);
-        LocalDate study = LocalDate.parse(identity.studyDate(), DA);
-        long years = ChronoUnit.YEARS.between(birth, study);
-        LocalDate anniversary = birth.plusYears(years);
-        return years + ChronoUnit.DAYS.between(anniversary, study) / 365.2425;
+        return Visit.ageYears(LocalDate.parse(identity.birthDate(), DA), LocalDate.parse(identity.studyDate(), DA));
     }
 
     private static double round(double v, int decimals) {

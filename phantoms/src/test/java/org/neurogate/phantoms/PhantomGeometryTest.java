@@ -35,7 +35,7 @@ class PhantomGeometryTest {
             ImageGrid grid = PhantomStudy.grid(role, acquisition);
             RenderedSeries empty = new RenderedSeries(role, grid, new short[grid.voxelCount()],
                     new byte[grid.voxelCount()], new byte[grid.voxelCount()], new int[0]);
-            SeriesProtocol protocol = PhantomStudy.protocol(3, role, 1, plane);
+            SeriesProtocol protocol = PhantomStudy.protocol(3, "20240101", role, 1, plane);
             Path out = dir.resolve(role.fileName);
             List<Path> files = enhanced
                     ? EnhancedMrWriter.write(empty, PhantomStudy.identity(PhantomFixtures.subject(3)), protocol,

@@ -169,6 +169,48 @@ class PhantomStudyTest {
         assertEquals(2, cli("--out", dir.resolve("x").toString(), "--lesion-mask", "m.nii.gz"));
     }
 
+    @Test
+    void aFollowUpIsTheSameHeadAgedByTheIntervalInANewStudy() throws Exception {
+        String[] who = {"--seed", "77", "--patient-id", "NG-FU-1", "--birth-date", "1952-03-14"};
+        Path first = dir.resolve("fu-2022");
+        Path second = dir.resolve("fu-2024");
+        Path scaled = dir.resolve("fu-2024-scaled");
+        assertEquals(0, cli(concat(who, "--out", first.toString(), "--study-date", "2022-05-02")));
+        assertEquals(0, cli(concat(who, "--out", second.toString(), "--study-date", "2024-05-02")));
+        assertEquals(0, cli(concat(who, "--out", scaled.toString(), "--study-date", "2024-05-02", "--head-scale", "1.05")));
+        JsonNode a = JSON.readTree(first.resolve("truth.json").toFile());
+        JsonNode b = JSON.readTree(second.resolve("truth.json").toFile());
+        JsonNode c = JSON.readTree(scaled.resolve("truth.json").toFile());
+        assertEquals("NG-FU-1", a.get("patient_id").asText());
+        assertEquals(a.get("patient_id"), b.get("patient_id"));
+        assertEquals("19520314", b.get("patient_birth_date").asText());
+        assertEquals("20220502", a.get("study_date").asText());
+        assertEquals("20240502", b.get("study_date").asText());
+        assertNotEquals(a.get("study_instance_uid"), b.get("study_instance_uid"));
+        assertEquals(2.0, b.get("age_years").asDouble() - a.get("age_years").asDouble(), 0.01);
+        // The same head, two years older: the ICV holds, the hippocampi shrink, the ventricles grow.
+        assertEquals(a.get("icv_ml").asDouble(), b.get("icv_ml").asDouble(), a.get("icv_ml").asDouble() * 0.005);
+        assertTrue(b.get("hippocampus_left_ml").asDouble() < a.get("hippocampus_left_ml").asDouble());
+        assertTrue(b.get("ventricles_ml").asDouble() > a.get("ventricles_ml").asDouble());
+        double icvRatio = c.get("icv_ml").asDouble() / b.get("icv_ml").asDouble();
+        assertEquals(Math.pow(1.05, 3), icvRatio, 0.02, "a 5 % larger head has a 16 % larger ICV");
+        // One visit written twice is one study; the dates are the patient's, not the seed's.
+        Path again = dir.resolve("fu-2022-again");
+        assertEquals(0, cli(concat(who, "--out", again.toString(), "--study-date", "2022-05-02")));
+        assertEquals(a.get("study_instance_uid"), JSON.readTree(again.resolve("truth.json").toFile()).get("study_instance_uid"));
+
+        assertEquals(2, cli(concat(who, "--out", dir.resolve("x").toString(), "--age", "70")));
+        assertEquals(2, cli("--out", dir.resolve("x").toString(), "--study-date", "2024-13-40"));
+        assertEquals(2, cli("--out", dir.resolve("x").toString(), "--birth-date", "2020-01-01", "--study-date", "2024-01-01"));
+        assertEquals(2, cli("--out", dir.resolve("x").toString(), "--head-scale", "2"));
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     private static int cli(String... args) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         return PhantomCli.run(args, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));

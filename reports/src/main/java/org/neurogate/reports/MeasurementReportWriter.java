@@ -17,8 +17,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.neurogate.inference.analysis.CodedConcept;
 import org.neurogate.inference.analysis.Concepts;
 import org.neurogate.inference.analysis.Measurement;
+import org.neurogate.inference.longitudinal.ChangeSincePrior;
 
 /**
  * A Comprehensive 3D SR holding a Measurement Report (TID 1500): device observer context, the
@@ -51,6 +53,10 @@ public final class MeasurementReportWriter {
     /** (0018,A002) Contribution DateTime, DT: not among PixelMed's 2022 tag names. */
     static final com.pixelmed.dicom.AttributeTag CONTRIBUTION_DATE_TIME = new com.pixelmed.dicom.AttributeTag(0x0018, 0xA002);
 
+    /** (0040,A385) Pertinent Other Evidence Sequence, SQ: not among PixelMed's 2022 tag names. */
+    static final com.pixelmed.dicom.AttributeTag PERTINENT_OTHER_EVIDENCE_SEQUENCE =
+            new com.pixelmed.dicom.AttributeTag(0x0040, 0xA385);
+
     private static final Map<String, CodedSequenceItem> UCUM = new LinkedHashMap<>();
 
     static {
@@ -60,6 +66,7 @@ public final class MeasurementReportWriter {
             UCUM.put("deg", code(Concepts.DEGREE));
             UCUM.put("a", code(Concepts.YEAR));
             UCUM.put("%", code(Concepts.PERCENT));
+            UCUM.put("%/a", code(Concepts.PERCENT_PER_YEAR));
             UCUM.put("1", code(Concepts.NO_UNITS));
         } catch (DicomException e) {
             throw new ExceptionInInitializerError(e);
@@ -74,6 +81,31 @@ public final class MeasurementReportWriter {
      * @param notAssessed one qualitative evaluation each
      */
     public static AttributeList write(AttributeList studyHeader, List<MeasurementGroup> groups, List<String> notAssessed,
+                                      List<SourceSeries> evidence, List<StoredObject> segmentations,
+                                      Equipment equipment, ReportInfo info) throws DicomException {
+        return write(studyHeader, groups, List.of(), null, notAssessed, evidence, segmentations, equipment, info);
+    }
+
+    /**
+     * The prior study a report compares with, and its objects (its SR) the report cites as other
+     * evidence.
+     */
+    public record PriorStudy(String studyInstanceUid, List<StoredObject> objects) {
+        public PriorStudy {
+            objects = List.copyOf(objects);
+        }
+    }
+
+    /** The change since the prior study as the report carries it: the comparison, the prior, the tracking UID. */
+    public record Longitudinal(ChangeSincePrior change, PriorStudy prior, String trackingUid, String sourceSeriesUid) {
+    }
+
+    /**
+     * @param regions      planar ROI groups (TID 1410) placing key findings on source images
+     * @param longitudinal the change since the prior study, or null when there was no comparison to report
+     */
+    public static AttributeList write(AttributeList studyHeader, List<MeasurementGroup> groups,
+                                      List<ImageRegionGroup> regions, Longitudinal longitudinal, List<String> notAssessed,
                                       List<SourceSeries> evidence, List<StoredObject> segmentations,
                                       Equipment equipment, ReportInfo info) throws DicomException {
         if (groups.isEmpty() && notAssessed.isEmpty()) {
@@ -114,15 +146,43 @@ public final class MeasurementReportWriter {
                 f.makeUIDContentItem(group, "CONTAINS", code(Concepts.SOURCE_SERIES_FOR_SEGMENTATION), g.sourceSeriesUid());
             }
             for (Measurement m : g.measurements()) {
-                CodedSequenceItem unit = UCUM.get(m.unit());
-                if (unit == null) {
-                    throw new IllegalArgumentException("no UCUM code for unit '" + m.unit() + "' of " + m.name());
+                numeric(f, group, m, null);
+            }
+        }
+        for (ImageRegionGroup r : regions) {
+            ContentItem group = f.makeContainerContentItem(measurements, "CONTAINS", code(Concepts.MEASUREMENT_GROUP), true);
+            f.makeTextContentItem(group, "HAS OBS CONTEXT", code(Concepts.TRACKING_IDENTIFIER), r.trackingIdentifier());
+            f.makeUIDContentItem(group, "HAS OBS CONTEXT", code(Concepts.TRACKING_UNIQUE_IDENTIFIER), r.trackingUid());
+            f.makeCodeContentItem(group, "CONTAINS", code(Concepts.FINDING), code(r.finding()));
+            ContentItem scoord = f.makeSpatialCoordinatesContentItem(group, "CONTAINS", code(Concepts.IMAGE_REGION),
+                    r.region().graphicType(), r.region().points());
+            SourceSeries.SourceImage image = r.region().image();
+            f.makeImageContentItem(scoord, "SELECTED FROM", null, image.sopClassUid(), image.sopInstanceUid(),
+                    image.multiFrame() ? image.frameNumber() : 0, 0, null, null, null, null);
+            numeric(f, group, r.measurement(), null);
+        }
+        List<String> changeComments = new ArrayList<>();
+        if (longitudinal != null) {
+            ChangeSincePrior change = longitudinal.change();
+            if (change.compared()) {
+                ContentItem group = f.makeContainerContentItem(measurements, "CONTAINS", code(Concepts.MEASUREMENT_GROUP),
+                        true);
+                f.makeTextContentItem(group, "HAS OBS CONTEXT", code(Concepts.TRACKING_IDENTIFIER), "Change since prior study");
+                f.makeUIDContentItem(group, "HAS OBS CONTEXT", code(Concepts.TRACKING_UNIQUE_IDENTIFIER),
+                        longitudinal.trackingUid());
+                f.makeUIDContentItem(group, "HAS OBS CONTEXT", code(Concepts.STUDY_INSTANCE_UID),
+                        change.priorStudyInstanceUid());
+                for (Measurement m : change.measurements(longitudinal.sourceSeriesUid())) {
+                    CodedConcept derivation = m.name().endsWith("_annualised_pct") ? Concepts.ANNUALIZED_CHANGE
+                            : m.name().equals("interval_years") || m.name().equals("new_lesions") ? null
+                            : Concepts.CHANGE_SINCE_PRIOR;
+                    numeric(f, group, m, derivation);
                 }
-                ContentItem num = f.makeNumericContentItem(group, "CONTAINS", code(m.concept()), SegmentationWriter.decimal(m.value()),
-                        unit);
-                f.makeTextContentItem(num, "HAS CONCEPT MOD", code(Concepts.ALGORITHM_NAME),
-                        m.method().modelId() + " (" + m.method().pack() + ")");
-                f.makeTextContentItem(num, "HAS CONCEPT MOD", code(Concepts.ALGORITHM_VERSION), m.method().version());
+                for (ChangeSincePrior.VolumeChange v : change.flagged()) {
+                    changeComments.add(v.flag() + " (" + v.normalAgeing() + ")");
+                }
+            } else {
+                changeComments.add("Change since prior study not reported: " + change.reason());
             }
         }
         ContentItem evaluations = f.makeContainerContentItem(root, "CONTAINS",
@@ -130,24 +190,42 @@ public final class MeasurementReportWriter {
         for (String reason : notAssessed) {
             f.makeTextContentItem(evaluations, "CONTAINS", code(Concepts.COMMENT), reason);
         }
+        for (String comment : changeComments) {
+            f.makeTextContentItem(evaluations, "CONTAINS", code(Concepts.COMMENT), comment);
+        }
         f.makeTextContentItem(evaluations, "CONTAINS", code(Concepts.COMMENT), info.disclaimer());
 
         AttributeList list = new StructuredReport(root).getAttributeList();
         SegmentationWriter.putInstanceHeader(list, studyHeader, SOPClass.Comprehensive3DSRStorage, info.sopInstanceUid(),
                 "SR", info.seriesInstanceUid(), info.seriesNumber(), info.seriesDescription(), equipment);
         sequence(list, TagFromName.ReferencedPerformedProcedureStepSequence);
-        String date = info.contentDateTime().substring(0, 8);
-        String time = info.contentDateTime().substring(8);
-        put(list, TagFromName.ContentDate, date);
-        put(list, TagFromName.ContentTime, time);
-        put(list, TagFromName.SeriesDate, date);
-        put(list, TagFromName.SeriesTime, time);
+        SegmentationWriter.putContentDateTime(list, info.contentDateTime());
         put(list, TagFromName.CompletionFlag, "COMPLETE");
         put(list, TagFromName.VerificationFlag, "UNVERIFIED");
         sequence(list, TagFromName.PerformedProcedureCodeSequence);
         putEvidence(list, studyHeader, evidence, segmentations);
+        if (longitudinal != null && longitudinal.change().compared() && !longitudinal.prior().objects().isEmpty()) {
+            putPriorEvidence(list, longitudinal.prior());
+        }
         putContributingEquipment(list, equipment, info);
         return list;
+    }
+
+    /** A NUM with its algorithm (TID 4019) and, for derived values, how it was derived. */
+    private static void numeric(ContentItemFactory f, ContentItem group, Measurement m, CodedConcept derivation)
+            throws DicomException {
+        CodedSequenceItem unit = UCUM.get(m.unit());
+        if (unit == null) {
+            throw new IllegalArgumentException("no UCUM code for unit '" + m.unit() + "' of " + m.name());
+        }
+        ContentItem num = f.makeNumericContentItem(group, "CONTAINS", code(m.concept()), SegmentationWriter.decimal(m.value()),
+                unit);
+        if (derivation != null) {
+            f.makeCodeContentItem(num, "HAS CONCEPT MOD", code(Concepts.DERIVATION), code(derivation));
+        }
+        f.makeTextContentItem(num, "HAS CONCEPT MOD", code(Concepts.ALGORITHM_NAME),
+                m.method().modelId() + " (" + m.method().pack() + ")");
+        f.makeTextContentItem(num, "HAS CONCEPT MOD", code(Concepts.ALGORITHM_VERSION), m.method().version());
     }
 
     /** A stored object (a SEG) the report cites as evidence. */
@@ -175,6 +253,19 @@ public final class MeasurementReportWriter {
             seriesSequence.addItem(seriesItem(o.seriesInstanceUid(), refs));
         }
         sequence(list, TagFromName.CurrentRequestedProcedureEvidenceSequence).addItem(study);
+    }
+
+    /** The prior study's objects as Pertinent Other Evidence (PS3.3 C.17.2): what the change was measured against. */
+    private static void putPriorEvidence(AttributeList list, PriorStudy prior) throws DicomException {
+        AttributeList study = new AttributeList();
+        put(study, TagFromName.StudyInstanceUID, prior.studyInstanceUid());
+        SequenceAttribute seriesSequence = sequence(study, TagFromName.ReferencedSeriesSequence);
+        for (StoredObject o : prior.objects()) {
+            List<String[]> refs = new ArrayList<>();
+            refs.add(new String[] {o.sopClassUid(), o.sopInstanceUid()});
+            seriesSequence.addItem(seriesItem(o.seriesInstanceUid(), refs));
+        }
+        sequence(list, PERTINENT_OTHER_EVIDENCE_SEQUENCE).addItem(study);
     }
 
     private static AttributeList seriesItem(String seriesUid, List<String[]> refs) throws DicomException {

@@ -95,26 +95,14 @@ public final class SegmentationWriter {
                 info.seriesInstanceUid(), info.seriesNumber(), info.seriesDescription(), equipment);
         put(list, TagFromName.FrameOfReferenceUID, source.frameOfReferenceUid());
         list.putNewAttribute(TagFromName.PositionReferenceIndicator);
-        String date = contentDateTime.substring(0, 8);
-        String time = contentDateTime.substring(8);
-        put(list, TagFromName.ContentDate, date);
-        put(list, TagFromName.ContentTime, time);
-        put(list, TagFromName.SeriesDate, date);
-        put(list, TagFromName.SeriesTime, time);
+        putContentDateTime(list, contentDateTime);
         put(list, TagFromName.ImageType, "DERIVED\\PRIMARY");
         put(list, TagFromName.ContentLabel, info.contentLabel());
         put(list, TagFromName.ContentDescription, info.seriesDescription());
         list.putNewAttribute(TagFromName.ContentCreatorName);
         put(list, TagFromName.SegmentationType, "BINARY");
         put(list, TagFromName.LossyImageCompression, "00");
-        put(list, TagFromName.SamplesPerPixel, "1");
-        put(list, TagFromName.PhotometricInterpretation, "MONOCHROME2");
-        put(list, TagFromName.Rows, Integer.toString(ny));
-        put(list, TagFromName.Columns, Integer.toString(nx));
-        put(list, TagFromName.BitsAllocated, "1");
-        put(list, TagFromName.BitsStored, "1");
-        put(list, TagFromName.HighBit, "0");
-        put(list, TagFromName.PixelRepresentation, "0");
+        putImagePixel(list, 1, "MONOCHROME2", ny, nx, 1);
         put(list, TagFromName.NumberOfFrames, Integer.toString(frames.size()));
         putSegments(list, present, info);
         putDimensions(list, info);
@@ -283,6 +271,29 @@ public final class SegmentationWriter {
         put(list, TagFromName.InstanceNumber, "1");
         putEquipment(list, equipment);
         putCodingSchemes(list);
+    }
+
+    /** Image Pixel module: unsigned samples of {@code bits} bits, all of them stored. */
+    static void putImagePixel(AttributeList list, int samplesPerPixel, String photometric, int rows, int columns, int bits)
+            throws DicomException {
+        put(list, TagFromName.SamplesPerPixel, Integer.toString(samplesPerPixel));
+        put(list, TagFromName.PhotometricInterpretation, photometric);
+        put(list, TagFromName.Rows, Integer.toString(rows));
+        put(list, TagFromName.Columns, Integer.toString(columns));
+        put(list, TagFromName.BitsAllocated, Integer.toString(bits));
+        put(list, TagFromName.BitsStored, Integer.toString(bits));
+        put(list, TagFromName.HighBit, Integer.toString(bits - 1));
+        put(list, TagFromName.PixelRepresentation, "0");
+    }
+
+    /** Content and Series Date and Time from one YYYYMMDDHHMMSS date-time: when the object was made. */
+    static void putContentDateTime(AttributeList list, String contentDateTime) throws DicomException {
+        String date = contentDateTime.substring(0, 8);
+        String time = contentDateTime.substring(8);
+        put(list, TagFromName.ContentDate, date);
+        put(list, TagFromName.ContentTime, time);
+        put(list, TagFromName.SeriesDate, date);
+        put(list, TagFromName.SeriesTime, time);
     }
 
     /** Declares the 99NEUROGATE private coding scheme (Coding Scheme Identification Sequence). */

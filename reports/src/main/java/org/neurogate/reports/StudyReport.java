@@ -17,11 +17,13 @@ import org.neurogate.inference.analysis.Concepts;
 import org.neurogate.inference.analysis.Findings;
 import org.neurogate.inference.analysis.Measurement;
 import org.neurogate.inference.analysis.StudyAnalyzer;
+import org.neurogate.inference.longitudinal.ChangeSincePrior;
 
 /**
- * Turns one study's analysis into the objects sent back to the PACS: a SEG of the stroke lesion
- * (whole infarct and ischaemic core), a SEG of the T1 structures (hippocampi, ventricles, intracranial
- * cavity), and the TID 1500 SR whose measurement groups reference those segments.
+ * Turns one study's analysis into the SEGs and the TID 1500 SR sent back to the PACS: SEGs of the
+ * infarct, the ischaemic core, the T1 structures (ventricles, hippocampi) and the intracranial cavity,
+ * and the SR whose measurement groups reference those segments, place the key findings on source
+ * images and carry the change since the prior study.
  *
  * <p>Every UID is derived from the study UID and a caller's key (the analysis job), so producing the
  * report twice for the same job yields the same objects: a retried job cannot put two reports in the PACS.
@@ -56,35 +58,58 @@ public final class StudyReport {
     }
 
     /**
-     * @param sources the source series by Series Instance UID (at least those the label maps lie on)
-     * @param key     what makes this report unique within the study (the analysis job's id)
+     * One SEG: a label map's segments that share no voxel, so that every SEG is BINARY without overlaps
+     * (viewers such as OHIF refuse or mis-draw overlapping segments). The infarct holds the core and
+     * the intracranial cavity holds every structure, so each goes in a SEG of its own.
      */
+    private record SegPart(String labelMap, String role, int seriesNumber, String description, String contentLabel,
+                           String algorithm, List<Segment> segments) {
+    }
+
+    private static final List<SegPart> SEG_PARTS = List.of(
+            new SegPart("lesion_mask", "lesion_mask", 9001, "NeuroGate stroke lesion", "LESION", "diffusion-lesion",
+                    List.of(INFARCT)),
+            new SegPart("lesion_mask", "lesion_core", 9003, "NeuroGate ischemic core", "CORE", "diffusion-lesion",
+                    List.of(CORE)),
+            new SegPart("labels_t1", "labels_t1", 9002, "NeuroGate brain structures", "STRUCTURES", "brain structures",
+                    List.of(VENTRICLES, LEFT_HIPPOCAMPUS, RIGHT_HIPPOCAMPUS)),
+            new SegPart("labels_t1", "labels_icv", 9004, "NeuroGate intracranial cavity", "ICV", "brain structures",
+                    List.of(INTRACRANIAL)));
+
+    /** The report without a longitudinal comparison. */
     public static Objects build(StudyAnalyzer.StudyAnalysis analysis, Map<String, SourceSeries> sources,
                                 AttributeList studyHeader, Settings settings, String key) throws DicomException {
+        return build(analysis, sources, studyHeader, settings, key, null, null);
+    }
+
+    /**
+     * @param sources the source series by Series Instance UID (at least those the label maps lie on)
+     * @param key     what makes this report unique within the study (the analysis job's id)
+     * @param change  the comparison with the prior study, or null
+     * @param prior   the prior study's objects, cited as evidence when {@code change} compared something
+     */
+    public static Objects build(StudyAnalyzer.StudyAnalysis analysis, Map<String, SourceSeries> sources,
+                                AttributeList studyHeader, Settings settings, String key, ChangeSincePrior change,
+                                MeasurementReportWriter.PriorStudy prior) throws DicomException {
         Findings f = analysis.findings();
         String study = f.studyInstanceUid();
         List<AttributeList> segs = new ArrayList<>();
         List<MeasurementReportWriter.StoredObject> stored = new ArrayList<>();
         Map<Segment, MeasurementGroup.SegmentReference> refs = new LinkedHashMap<>();
-        Map<String, List<Segment>> segmentsByMap = new LinkedHashMap<>();
-        segmentsByMap.put("lesion_mask", List.of(INFARCT, CORE));
-        segmentsByMap.put("labels_t1", List.of(INTRACRANIAL, VENTRICLES, LEFT_HIPPOCAMPUS, RIGHT_HIPPOCAMPUS));
-        for (Map.Entry<String, List<Segment>> map : segmentsByMap.entrySet()) {
-            StudyAnalyzer.LabelMap labels = analysis.labelMaps().get(map.getKey());
+        for (SegPart part : SEG_PARTS) {
+            StudyAnalyzer.LabelMap labels = analysis.labelMaps().get(part.labelMap());
             if (labels == null) {
                 continue;
             }
             SourceSeries source = sources.get(labels.sourceSeriesUid());
             if (source == null) {
-                throw new IllegalArgumentException("no source series " + labels.sourceSeriesUid() + " for " + map.getKey());
+                throw new IllegalArgumentException("no source series " + labels.sourceSeriesUid() + " for " + part.labelMap());
             }
-            boolean lesion = map.getKey().equals("lesion_mask");
-            String series = uid(study, key, map.getKey() + "-series");
-            String sop = uid(study, key, map.getKey() + "-instance");
-            SegmentationWriter.Written seg = SegmentationWriter.write(labels.labels(), map.getValue(), source, studyHeader,
-                    settings.equipment(), new SegmentationWriter.SeriesInfo(series, sop, lesion ? 9001 : 9002,
-                            lesion ? "NeuroGate stroke lesion" : "NeuroGate brain structures", lesion ? "LESION" : "STRUCTURES",
-                            "NeuroGate " + (lesion ? "diffusion-lesion" : "brain structures"),
+            String series = uid(study, key, part.role() + "-series");
+            String sop = uid(study, key, part.role() + "-instance");
+            SegmentationWriter.Written seg = SegmentationWriter.write(labels.labels(), part.segments(), source, studyHeader,
+                    settings.equipment(), new SegmentationWriter.SeriesInfo(series, sop, part.seriesNumber(),
+                            part.description(), part.contentLabel(), "NeuroGate " + part.algorithm(),
                             settings.equipment().softwareVersion()), settings.contentDateTime());
             if (seg == null) {
                 continue;
@@ -120,12 +145,60 @@ public final class StudyReport {
         group(groups, study, key, "White matter hyperintensities", Concepts.WMH, null, null, all,
                 m -> m.analysis().equals("wmh"));
         List<SourceSeries> evidence = new ArrayList<>(sources.values());
-        AttributeList sr = MeasurementReportWriter.write(studyHeader, groups, f.notAssessed(), evidence, stored,
+        List<ImageRegionGroup> regions = regions(analysis, sources, study, key);
+        MeasurementReportWriter.Longitudinal longitudinal = change == null ? null
+                : new MeasurementReportWriter.Longitudinal(change, prior == null
+                        ? new MeasurementReportWriter.PriorStudy(change.priorStudyInstanceUid() == null ? "" :
+                        change.priorStudyInstanceUid(), List.of()) : prior, uid(study, key, "tracking-change"),
+                        t1Series != null ? t1Series : lesionSeries);
+        AttributeList sr = MeasurementReportWriter.write(studyHeader, groups, regions, longitudinal, f.notAssessed(),
+                evidence, stored,
                 settings.equipment(), new MeasurementReportWriter.ReportInfo(uid(study, key, "sr-series"),
                         uid(study, key, "sr-instance"), 9000, "NeuroGate measurement report",
                         uid("device", settings.equipment().deviceSerialNumber(), "observer"), settings.contentDateTime(),
                         settings.disclaimer()));
         return new Objects(segs, sr);
+    }
+
+    /**
+     * The image-region groups: the lesion on its largest source slice, each hippocampus on the source
+     * image through most of it, and the midline shift line, each with the measurement it illustrates.
+     */
+    static List<ImageRegionGroup> regions(StudyAnalyzer.StudyAnalysis analysis, Map<String, SourceSeries> sources,
+                                          String study, String key) {
+        Findings f = analysis.findings();
+        List<ImageRegionGroup> out = new ArrayList<>();
+        StudyAnalyzer.LabelMap lesion = analysis.labelMaps().get("lesion_mask");
+        if (lesion != null && f.lesion() != null && sources.containsKey(lesion.sourceSeriesUid())) {
+            ImageRegions.Region r = ImageRegions.outline(lesion.labels(), sources.get(lesion.sourceSeriesUid()), 1, 2);
+            region(out, study, key, "Infarct, largest slice", Concepts.INFARCT, r, f.measurements(), "lesion",
+                    "total_volume_ml");
+        }
+        StudyAnalyzer.LabelMap t1 = analysis.labelMaps().get("labels_t1");
+        if (t1 != null && f.mci() != null && sources.containsKey(t1.sourceSeriesUid())) {
+            SourceSeries source = sources.get(t1.sourceSeriesUid());
+            region(out, study, key, "Left hippocampus, largest slice", Concepts.HIPPOCAMPUS_LEFT,
+                    ImageRegions.outline(t1.labels(), source, StudyAnalyzer.LABEL_HIPPOCAMPUS_LEFT), f.measurements(), "mci",
+                    "hippocampus_left_ml");
+            region(out, study, key, "Right hippocampus, largest slice", Concepts.HIPPOCAMPUS_RIGHT,
+                    ImageRegions.outline(t1.labels(), source, StudyAnalyzer.LABEL_HIPPOCAMPUS_RIGHT), f.measurements(),
+                    "mci", "hippocampus_right_ml");
+        }
+        if (f.midline() != null && sources.containsKey(f.midline().sourceSeriesUid())) {
+            region(out, study, key, "Midline shift", Concepts.MIDLINE_SHIFT,
+                    ImageRegions.midlineShift(f.midline(), sources.get(f.midline().sourceSeriesUid())), f.measurements(),
+                    "midline", "shift_mm");
+        }
+        return out;
+    }
+
+    private static void region(List<ImageRegionGroup> out, String study, String key, String tracking, CodedConcept finding,
+                               ImageRegions.Region region, List<Measurement> all, String analysis, String name) {
+        if (region == null) {
+            return;
+        }
+        all.stream().filter(m -> m.analysis().equals(analysis) && m.name().equals(name)).findFirst().ifPresent(m ->
+                out.add(new ImageRegionGroup(tracking, uid(study, key, "tracking-region-" + tracking), finding, region, m)));
     }
 
     private static void group(List<MeasurementGroup> groups, String study, String key, String tracking, CodedConcept finding,
@@ -140,7 +213,7 @@ public final class StudyReport {
     }
 
     /** A UID under 2.25 from a name (UUID v3 of study, key and role): the same inputs give the same UID. */
-    static String uid(String study, String key, String role) {
+    public static String uid(String study, String key, String role) {
         UUID u = UUID.nameUUIDFromBytes((study + "|" + key + "|" + role).getBytes(StandardCharsets.UTF_8));
         BigInteger value = new BigInteger(1, toBytes(u));
         return "2.25." + value;

@@ -7,22 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
-import com.pixelmed.dicom.FileMetaInformation;
 import com.pixelmed.dicom.SOPClass;
 import com.pixelmed.dicom.StructuredReport;
 import com.pixelmed.dicom.TagFromName;
-import com.pixelmed.dicom.TransferSyntax;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,16 +29,6 @@ import org.neurogate.inference.analysis.Findings;
 import org.neurogate.inference.analysis.Measurement;
 import org.neurogate.inference.analysis.ModelUse;
 import org.neurogate.inference.analysis.StudyAnalyzer;
-import org.neurogate.inference.analysis.StudyInput;
-import org.neurogate.inference.models.ModelPack;
-import org.neurogate.inference.models.ReferencePack;
-import org.neurogate.inference.onnx.InferenceEngine;
-import org.neurogate.inference.onnx.InferenceSettings;
-import org.neurogate.inference.roles.SeriesRoleRules;
-import org.neurogate.phantoms.AcquisitionOptions;
-import org.neurogate.phantoms.PhantomStudy;
-import org.neurogate.phantoms.anatomy.Subject;
-import org.neurogate.phantoms.geometry.Vec3;
 
 /**
  * The SR and SEGs of a phantom study with a stroke lesion and a midline shift: they pass dciodvfy,
@@ -60,43 +43,16 @@ class ReportObjectsTest {
     private static Map<String, SourceSeries> sources;
     private static AttributeList header;
     private static final List<Path> FILES = new ArrayList<>();
-    private static final StudyReport.Settings SETTINGS = new StudyReport.Settings(Equipment.neurogate("test-site", "0.1.0"),
-            "Not for diagnostic use until this deployment has been validated.", "20261129101500");
+    private static final StudyReport.Settings SETTINGS = ReportFixture.SETTINGS;
 
     @BeforeAll
     static void reportAPhantomStudy() throws Exception {
-        Path study = dir.resolve("study");
-        PhantomStudy.write(new Subject(42, 70, Subject.Sex.F, Subject.Diagnosis.CN, 6, -4, 3, Vec3.ZERO, 5, 1, 12),
-                new AcquisitionOptions(AcquisitionOptions.Plane.AXIAL, 0, false, AcquisitionOptions.EXPLICIT_LITTLE_ENDIAN, 30),
-                study);
-        try (InferenceEngine engine = new InferenceEngine(new InferenceSettings("cpu", 2, 1))) {
-            ModelPack pack = ModelPack.load(ReferencePack.materialise(dir.resolve("reference-pack")), engine);
-            analysis = new StudyAnalyzer(engine, List.of(pack)).analyze(StudyInput.read(study.resolve("dicom"),
-                    SeriesRoleRules.defaults()));
-        }
-        sources = new LinkedHashMap<>();
-        try (Stream<Path> series = Files.list(study.resolve("dicom"))) {
-            for (Path s : series.sorted().toList()) {
-                List<Path> files;
-                try (Stream<Path> f = Files.list(s)) {
-                    files = f.filter(p -> p.toString().endsWith(".dcm")).sorted().toList();
-                }
-                SourceSeries source = SourceSeries.read(files);
-                sources.put(source.seriesInstanceUid(), source);
-                if (header == null) {
-                    header = new AttributeList();
-                    header.read(files.get(0).toFile(), TagFromName.PixelData);
-                }
-            }
-        }
+        ReportFixture.Study study = ReportFixture.get();
+        analysis = study.analysis();
+        sources = study.sources();
+        header = study.header();
         objects = StudyReport.build(analysis, sources, header, SETTINGS, "job-1");
-        int n = 0;
-        for (AttributeList object : objects.all()) {
-            Path file = dir.resolve("out-" + (n++) + ".dcm");
-            FileMetaInformation.addFileMetaInformation(object, TransferSyntax.ExplicitVRLittleEndian, "NEUROGATE");
-            object.write(file.toFile(), TransferSyntax.ExplicitVRLittleEndian, true, true);
-            FILES.add(file);
-        }
+        FILES.addAll(ReportFixture.write(dir, objects.all()));
     }
 
     @AfterAll
@@ -105,8 +61,8 @@ class ReportObjectsTest {
     }
 
     @Test
-    void aLesionSegAStructureSegAndTheReport() {
-        assertEquals(2, objects.segmentations().size());
+    void infarctCoreStructuresAndIcvSegsAndTheReport() {
+        assertEquals(4, objects.segmentations().size(), "overlapping segments go in SEGs of their own");
         assertEquals(SOPClass.Comprehensive3DSRStorage,
                 Attribute.getSingleStringValueOrEmptyString(objects.report(), TagFromName.SOPClassUID));
     }
@@ -257,18 +213,11 @@ class ReportObjectsTest {
     }
 
     private static Path writeObject(AttributeList object, String name) throws Exception {
-        Path file = dir.resolve(name);
-        AttributeList copy = new AttributeList();
-        copy.putAll(object);
-        com.pixelmed.dicom.FileMetaInformation.addFileMetaInformation(copy,
-                com.pixelmed.dicom.TransferSyntax.ExplicitVRLittleEndian, "NEUROGATE");
-        copy.write(file.toFile(), com.pixelmed.dicom.TransferSyntax.ExplicitVRLittleEndian, true, true);
-        return file;
+        return ReportFixture.write(dir, object, name);
     }
 
     private static void assertNoDciodvfyErrors(Path file) throws Exception {
-        List<String> errors = run("dciodvfy", file.toString()).lines().filter(l -> l.startsWith("Error")).toList();
-        assertTrue(errors.isEmpty(), file.getFileName() + ": " + errors);
+        ReportFixture.assertNoDciodvfyErrors(file);
     }
 
     private static Measurement find(Findings f, String analysis, String name) {
@@ -276,11 +225,7 @@ class ReportObjectsTest {
                 .orElseThrow(() -> new AssertionError("no " + analysis + "." + name));
     }
 
-    private static String run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", command) + " did not finish");
-        return new String(out, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT).isEmpty() ? ""
-                : new String(out, StandardCharsets.UTF_8);
+    private static String run(String... command) throws Exception {
+        return ReportFixture.run(command);
     }
 }

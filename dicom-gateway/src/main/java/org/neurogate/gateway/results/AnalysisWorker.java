@@ -10,6 +10,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -28,17 +29,27 @@ import org.neurogate.inference.analysis.Findings;
 import org.neurogate.inference.analysis.Measurement;
 import org.neurogate.inference.analysis.StudyAnalyzer;
 import org.neurogate.inference.analysis.StudyInput;
+import org.neurogate.inference.longitudinal.ChangeSincePrior;
+import org.neurogate.inference.longitudinal.LongitudinalComparison;
+import org.neurogate.inference.longitudinal.StudyMeasurements;
 import org.neurogate.inference.roles.SeriesRoleRules;
 import org.neurogate.persistence.AnalysisQueue;
+import org.neurogate.persistence.PriorStudies;
 import org.neurogate.reports.Equipment;
+import org.neurogate.reports.MeasurementReportWriter;
+import org.neurogate.reports.PrintableReport;
 import org.neurogate.reports.SourceSeries;
 import org.neurogate.reports.StudyReport;
+import org.neurogate.reports.content.ChangeSummary;
+import org.neurogate.reports.content.ReportContent;
+import org.neurogate.reports.pdf.PdfReport;
+import org.neurogate.reports.render.KeyImageStudy;
 import org.neurogate.reports.render.KeyImages;
-import org.neurogate.gateway.web.ViewerStudy;
 
 /**
- * Runs queued analyses: claims a study whose series have all arrived, runs the four analyses, writes
- * the SEGs and the SR durably under {@code <data>/reports/<study>/}, and records findings, reports
+ * Runs queued analyses: claims a study whose series have all arrived, runs the four analyses, compares
+ * them with the patient's prior study, writes the SEGs, the SR, the key images and the PDF report
+ * durably under {@code <data>/reports/<study>/}, and records findings, reports
  * and delivery rows in the transaction that marks the job DONE. A failure marks the job FAILED with
  * its reason; a crash leaves the job's lease to expire and another worker (or the restarted gateway)
  * takes it again, producing the same UIDs, so a study never gets two reports.
@@ -56,18 +67,21 @@ public class AnalysisWorker {
     private final ResultsConfig config;
     private final StorageConfig storage;
     private final GatewayMetrics metrics;
+    private final PriorStudies priors;
     private final String version;
     private ScheduledExecutorService threads;
     private volatile boolean running;
 
     public AnalysisWorker(AnalysisQueue queue, ModelCatalog models, ResultsConfig config, StorageConfig storage,
-                          GatewayMetrics metrics, @org.eclipse.microprofile.config.inject.ConfigProperty(
+                          GatewayMetrics metrics, PriorStudies priors,
+                          @org.eclipse.microprofile.config.inject.ConfigProperty(
                                   name = "quarkus.application.version", defaultValue = "0.1.0") String version) {
         this.queue = queue;
         this.models = models;
         this.config = config;
         this.storage = storage;
         this.metrics = metrics;
+        this.priors = priors;
         this.version = version;
     }
 
@@ -75,6 +89,8 @@ public class AnalysisWorker {
         // A bad destination fails the start, not a delivery hours later.
         Destination.parseList(config.forwardTo().orElse(null));
         Destination.parseList(config.aeAddresses().orElse(null));
+        ResultsConfig.deliveredKinds(config.deliver());
+        PdfReport.PageSize.parse(config.pdfPageSize());
         running = true;
         threads = Executors.newScheduledThreadPool(config.workers() + 1);
         for (int w = 0; w < config.workers(); w++) {
@@ -152,26 +168,36 @@ public class AnalysisWorker {
             }
             AttributeList header = new AttributeList();
             header.read(files.get(0).toFile(), TagFromName.PixelData);
-            StudyReport.Objects objects = StudyReport.build(analysis, sources, header, new StudyReport.Settings(
-                    Equipment.neurogate(config.installationId(), version), config.reportDisclaimer(),
-                    LocalDateTime.now().format(DT)), "analysis-job-" + job.id());
+            Findings f = analysis.findings();
+            Longitudinal longitudinal = longitudinal(job, f);
+            String key = "analysis-job-" + job.id();
+            StudyReport.Settings settings = new StudyReport.Settings(Equipment.neurogate(config.installationId(), version),
+                    config.reportDisclaimer(), LocalDateTime.now().format(DT));
+            StudyReport.Objects objects = StudyReport.build(analysis, sources, header, settings, key, longitudinal.change(),
+                    longitudinal.prior());
             List<AnalysisQueue.ReportRow> reports = new ArrayList<>();
             for (AttributeList object : objects.all()) {
                 String modality = Attribute.getSingleStringValueOrEmptyString(object, TagFromName.Modality);
                 reports.add(ReportStore.store(dataDir, job.studyInstanceUid(), object, "SR".equals(modality) ? "SR" : "SEG"));
             }
-            String viewer = viewerIndex(dataDir, job, input, analysis);
-            Findings f = analysis.findings();
+            List<Measurement> measurements = new ArrayList<>(f.measurements());
+            measurements.addAll(longitudinal.change().measurements(f.mci() != null ? f.mci().sourceSeriesUid()
+                    : f.lesion() != null ? f.lesion().sourceSeriesUid() : null));
             List<AnalysisQueue.FindingRow> rows = new ArrayList<>();
-            for (Measurement m : f.measurements()) {
+            for (Measurement m : measurements) {
                 rows.add(new AnalysisQueue.FindingRow(m.sourceSeriesUid(), m.analysis(), m.name(), m.concept().scheme(),
                         m.concept().code(), m.concept().meaning(), m.value(), m.unit(), m.method().toString(),
                         String.join(";", m.qcFlags())));
             }
-            var json = JSON.valueToTree(f);
-            ((com.fasterxml.jackson.databind.node.ObjectNode) json).set("measurements", JSON.valueToTree(f.measurements()));
+            var json = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.valueToTree(f);
+            json.set("measurements", JSON.valueToTree(f.measurements()));
+            json.set("change", JSON.valueToTree(longitudinal.change()));
+            List<KeyImages.KeyImage> keys = keyImages(job, input, analysis);
+            String viewer = viewerIndex(dataDir, job, input, analysis, keys);
+            reports.addAll(printable(dataDir, job, header, settings, key, json, rows, keys, bySeries, objects.report()));
             List<String> destinations = destinations(job);
-            boolean recorded = queue.complete(job, worker, JSON.writeValueAsString(json), viewer, rows, reports, destinations);
+            boolean recorded = queue.complete(job, worker, JSON.writeValueAsString(json), viewer, rows, reports, destinations,
+                    ResultsConfig.deliveredKinds(config.deliver()));
             double seconds = (System.nanoTime() - start) / 1e9;
             metrics.analysisFinished(recorded ? "done" : "lost-lease", seconds);
             LOG.infof("Analysis job %d %s in %.1f s: %d measurement(s), %d object(s) for %d destination(s)%s", job.id(),
@@ -190,19 +216,114 @@ public class AnalysisWorker {
         }
     }
 
+    /** The change since the prior study, and the prior's SR to cite; NO_PRIOR when nothing earlier matches. */
+    record Longitudinal(ChangeSincePrior change, MeasurementReportWriter.PriorStudy prior) {
+    }
+
+    private Longitudinal longitudinal(AnalysisQueue.ClaimedJob job, Findings f) {
+        Optional<String> date = priors.studyDate(job.studyRef());
+        LocalDate studyDate = date.map(d -> LocalDate.parse(d, DateTimeFormatter.BASIC_ISO_DATE)).orElse(null);
+        List<PriorStudies.Prior> found = studyDate == null ? List.of() : priors.before(job.studyRef(), config.priorMatch());
+        List<StudyMeasurements> earlier = new ArrayList<>();
+        for (PriorStudies.Prior p : found) {
+            earlier.add(new StudyMeasurements(p.studyInstanceUid(), LocalDate.parse(p.studyDate(),
+                    DateTimeFormatter.BASIC_ISO_DATE), p.values().stream().map(v -> new StudyMeasurements.Value(v.analysis(),
+                    v.name(), v.value(), v.method())).toList()));
+        }
+        ChangeSincePrior change = LongitudinalComparison.compare(StudyMeasurements.of(f, studyDate), earlier);
+        MeasurementReportWriter.PriorStudy prior = found.stream()
+                .filter(p -> p.studyInstanceUid().equals(change.priorStudyInstanceUid())).findFirst()
+                .map(p -> new MeasurementReportWriter.PriorStudy(p.studyInstanceUid(), p.reports().stream()
+                        .map(r -> new MeasurementReportWriter.StoredObject(r.seriesInstanceUid(), r.sopClassUid(),
+                                r.sopInstanceUid())).toList())).orElse(null);
+        LOG.infof("Analysis job %d: change since prior %s%s", job.id(), change.status(),
+                change.priorStudyInstanceUid() == null ? "" : " (prior study " + change.priorStudyInstanceUid() + ")");
+        return new Longitudinal(change, prior);
+    }
+
+    /** The key images, chosen once while the volumes are in memory: the viewer, the PDF and the PACS show the same. */
+    private static List<KeyImages.KeyImage> keyImages(AnalysisQueue.ClaimedJob job, StudyInput input,
+                                                      StudyAnalyzer.StudyAnalysis analysis) {
+        try {
+            KeyImages.Study study = KeyImageStudy.of(KeyImageStudy.volumes(input), analysis.labelMaps(), analysis.findings());
+            return KeyImages.choose(study, new java.util.HashMap<>());
+        } catch (RuntimeException e) {
+            LOG.warnf("Analysis job %d of study %s: no key images: %s", job.id(), job.studyInstanceUid(), e.toString());
+            return List.of();
+        }
+    }
+
     /**
-     * The viewer's label maps (NIfTI) and its index of key images and slice stacks, chosen while the
-     * volumes are in memory. The PACS's results do not wait on the viewer: a failure here is logged and
-     * the study shows without images.
+     * The key-image series and the PDF report, stored like the SR. They are what PACS viewers without
+     * SR or SEG support show; a failure to draw them is logged and the SR and SEGs still go out.
+     */
+    private List<AnalysisQueue.ReportRow> printable(Path dataDir, AnalysisQueue.ClaimedJob job, AttributeList header,
+                                                    StudyReport.Settings settings, String key,
+                                                    com.fasterxml.jackson.databind.JsonNode findings,
+                                                    List<AnalysisQueue.FindingRow> rows, List<KeyImages.KeyImage> keys,
+                                                    Map<String, List<Path>> bySeries, AttributeList sr) {
+        long started = System.nanoTime();
+        List<AnalysisQueue.ReportRow> out = new ArrayList<>();
+        try {
+            PrintableReport.Settings print = new PrintableReport.Settings(config.keyImageLabel(),
+                    PdfReport.PageSize.parse(config.pdfPageSize()));
+            List<AttributeList> keyImages = PrintableReport.keyImages(keys, header, settings, print, key);
+            List<MeasurementReportWriter.StoredObject> cited = new ArrayList<>();
+            cited.add(PrintableReport.stored(sr));
+            for (AttributeList k : keyImages) {
+                out.add(ReportStore.store(dataDir, job.studyInstanceUid(), k, "KEY_IMAGES"));
+                cited.add(PrintableReport.stored(k));
+            }
+            ReportContent content = ReportContent.of(findings, rows.stream().map(AnalysisWorker::finding).toList(),
+                    seriesNames(bySeries));
+            AttributeList pdf = PrintableReport.pdf(header, content, ChangeSummary.of(findings.path("change")),
+                    PrintableReport.figures(keyImages), settings, print, key, "pdf", PRELIMINARY, cited);
+            out.add(ReportStore.store(dataDir, job.studyInstanceUid(), pdf, "PDF"));
+            LOG.infof("Analysis job %d: %d key image(s) and the PDF report in %.0f ms", job.id(), keyImages.size(),
+                    (System.nanoTime() - started) / 1e6);
+        } catch (Exception e) {
+            LOG.warnf("Analysis job %d of study %s: no PDF or key images: %s", job.id(), job.studyInstanceUid(),
+                    e.toString());
+        }
+        return out;
+    }
+
+    /** What the PDF says of an analysis nobody has reviewed yet. */
+    public static final String PRELIMINARY = "Preliminary: not reviewed by a radiologist";
+
+    /** A stored measurement row as the report content reads it. */
+    public static ReportContent.Finding finding(AnalysisQueue.FindingRow f) {
+        return new ReportContent.Finding(f.seriesInstanceUid(), f.analysis(), f.name(), f.meaning(), f.value(), f.unit(),
+                f.method(), f.qcFlags());
+    }
+
+    /** Series descriptions by Series Instance UID, from each series' first header. */
+    private static Map<String, String> seriesNames(Map<String, List<Path>> bySeries) {
+        Map<String, String> out = new LinkedHashMap<>();
+        bySeries.forEach((uid, paths) -> {
+            try {
+                AttributeList h = new AttributeList();
+                h.read(paths.get(0).toFile(), TagFromName.PixelData);
+                String d = Attribute.getSingleStringValueOrEmptyString(h, TagFromName.SeriesDescription);
+                out.put(uid, d.isBlank() ? uid : d);
+            } catch (Exception e) {
+                out.put(uid, uid);
+            }
+        });
+        return out;
+    }
+
+    /**
+     * The viewer's label maps (NIfTI) and its index of key images and slice stacks. The PACS's results
+     * do not wait on the viewer: a failure here is logged and the study shows without images.
      */
     private static String viewerIndex(Path dataDir, AnalysisQueue.ClaimedJob job, StudyInput input,
-                                      StudyAnalyzer.StudyAnalysis analysis) {
+                                      StudyAnalyzer.StudyAnalysis analysis, List<KeyImages.KeyImage> keys) {
         try {
             ReportStore.writeLabelMaps(dataDir, job.studyInstanceUid(), job.id(), analysis.labelMaps());
-            ViewerStudy.Volumes volumes = ViewerStudy.volumes(input);
-            KeyImages.Study study = ViewerStudy.of(volumes, analysis.labelMaps(), analysis.findings());
-            return JSON.writeValueAsString(KeyImages.index(study, volumes.seriesByRole(),
-                    KeyImages.choose(study, new java.util.HashMap<>())));
+            KeyImageStudy.Volumes volumes = KeyImageStudy.volumes(input);
+            KeyImages.Study study = KeyImageStudy.of(volumes, analysis.labelMaps(), analysis.findings());
+            return JSON.writeValueAsString(KeyImages.index(study, volumes.seriesByRole(), keys));
         } catch (Exception e) {
             LOG.warnf("Analysis job %d of study %s: no key images for the viewer: %s", job.id(), job.studyInstanceUid(),
                     e.toString());

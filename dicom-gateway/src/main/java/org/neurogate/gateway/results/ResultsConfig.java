@@ -8,6 +8,26 @@ import java.util.Optional;
 @ConfigMapping(prefix = "neurogate")
 public interface ResultsConfig {
 
+    /** The kinds NEUROGATE_DELIVER may list. */
+    java.util.Set<String> KINDS = java.util.Set.of("SR", "SEG", "PDF", "KEY_IMAGES");
+
+    /** NEUROGATE_DELIVER as a set; an unknown kind fails the start. */
+    static java.util.Set<String> deliveredKinds(String deliver) {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        for (String kind : deliver.split(",")) {
+            String k = kind.strip().toUpperCase(java.util.Locale.ROOT);
+            if (k.isEmpty()) {
+                continue;
+            }
+            if (!KINDS.contains(k)) {
+                throw new IllegalArgumentException("NEUROGATE_DELIVER: unknown object kind '" + kind.strip()
+                        + "'; the kinds are " + KINDS);
+            }
+            out.add(k);
+        }
+        return out;
+    }
+
     /**
      * A study is analysed once none of its series is still receiving and nothing arrived for this
      * many seconds, so a study pushed series by series is analysed once, whole.
@@ -47,6 +67,30 @@ public interface ResultsConfig {
     /** The statement every report carries. Env: NEUROGATE_REPORT_DISCLAIMER. */
     @WithDefault("NeuroGate results are not for diagnostic use until this deployment has been validated at the site.")
     String reportDisclaimer();
+
+    /**
+     * The object kinds sent to the PACS, a comma list of SR, SEG, PDF and KEY_IMAGES; every kind is
+     * made and kept either way (API and viewer). Reviewed SRs and PDFs go where SR and PDF go.
+     * Env: NEUROGATE_DELIVER.
+     */
+    @WithDefault("SR,SEG,PDF,KEY_IMAGES")
+    String deliver();
+
+    /** The label burned into every key image. Env: NEUROGATE_KEY_IMAGE_LABEL. */
+    @WithDefault("NeuroGate — not for diagnostic use without review")
+    String keyImageLabel();
+
+    /** Page size of the PDF report: A4 or LETTER. Env: NEUROGATE_PDF_PAGE_SIZE. */
+    @WithDefault("A4")
+    String pdfPageSize();
+
+    /**
+     * How a prior study is matched to the patient for the change since the prior study:
+     * PATIENT_ID_AND_ISSUER (PatientID and IssuerOfPatientID both equal) or PATIENT_ID (a site with one
+     * ID domain). Env: NEUROGATE_PRIOR_MATCH.
+     */
+    @WithDefault("PATIENT_ID_AND_ISSUER")
+    org.neurogate.persistence.PriorStudies.Match priorMatch();
 
     Delivery delivery();
 

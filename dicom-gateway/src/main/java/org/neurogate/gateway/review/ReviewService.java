@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 import org.neurogate.gateway.results.ReportStore;
+import org.neurogate.gateway.results.ResultsConfig;
 import org.neurogate.gateway.store.StorageConfig;
 import org.neurogate.gateway.web.ViewerConfig;
 import org.neurogate.persistence.AnalysisQueue;
@@ -45,11 +46,16 @@ public class ReviewService {
     private final Reviews reviews;
     private final StorageConfig storage;
     private final ViewerConfig config;
+    private final ReviewedPdf pdf;
+    private final ResultsConfig results;
 
-    public ReviewService(Reviews reviews, StorageConfig storage, ViewerConfig config) {
+    public ReviewService(Reviews reviews, StorageConfig storage, ViewerConfig config, ReviewedPdf pdf,
+                         ResultsConfig results) {
         this.reviews = reviews;
         this.storage = storage;
         this.config = config;
+        this.pdf = pdf;
+        this.results = results;
     }
 
     public ReviewState state(String studyUid) {
@@ -101,9 +107,17 @@ public class ReviewService {
             AttributeList sr = Reviews.SIGN.equals(action)
                     ? ReviewedReportWriter.signed(unverified, reviewer, sop, text)
                     : ReviewedReportWriter.rejected(unverified, reviewer, sop, text);
-            AnalysisQueue.ReportRow row = ReportStore.store(dataDir, studyUid, sr,
-                    Reviews.SIGN.equals(action) ? "SIGNED_SR" : "REJECTED_SR");
-            if (!reviews.record(subject, action, username, observerName, text, row)) {
+            boolean signed = Reviews.SIGN.equals(action);
+            AnalysisQueue.ReportRow row = ReportStore.store(dataDir, studyUid, sr, signed ? "SIGNED_SR" : "REJECTED_SR");
+            String when = reviewer.dateTime().substring(0, 4) + "-" + reviewer.dateTime().substring(4, 6) + "-"
+                    + reviewer.dateTime().substring(6, 8) + " " + reviewer.dateTime().substring(8, 10) + ":"
+                    + reviewer.dateTime().substring(10, 12);
+            String state = (signed ? "Signed by " : "Rejected by ") + observerName.replace('^', ' ') + " (" + username
+                    + ") on " + when + (text == null ? "" : ": " + text);
+            AnalysisQueue.ReportRow reissued = ReportStore.store(dataDir, studyUid,
+                    pdf.write(dataDir, subject, unverified, sr, signed, state), signed ? "SIGNED_PDF" : "REJECTED_PDF");
+            if (!reviews.record(subject, action, username, observerName, text, List.of(row, reissued),
+                    ResultsConfig.deliveredKinds(results.deliver()))) {
                 throw new ClientErrorException("the analysis of study " + studyUid + " was decided meanwhile",
                         Response.Status.CONFLICT);
             }

@@ -22,6 +22,7 @@ import org.neurogate.inference.roles.SeriesRoleRules;
 import org.neurogate.inference.volume.NiftiFile;
 import org.neurogate.inference.volume.Volume;
 import org.neurogate.persistence.AnalysisQueue;
+import org.neurogate.reports.render.KeyImageStudy;
 import org.neurogate.reports.render.KeyImages;
 import org.neurogate.reports.render.Window;
 
@@ -94,7 +95,7 @@ public class StudyImageCache {
         if (files.isEmpty()) {
             throw new NotFoundException("no stored instances for study " + studyUid);
         }
-        ViewerStudy.Volumes volumes = ViewerStudy.volumes(StudyInput.read(files, SeriesRoleRules.defaults()));
+        KeyImageStudy.Volumes volumes = KeyImageStudy.volumes(StudyInput.read(files, SeriesRoleRules.defaults()));
         Map<KeyImages.LabelMapKind, Volume> maps = new EnumMap<>(KeyImages.LabelMapKind.class);
         Path dir = ReportStore.labelMapDir(dataDir, studyUid, jobId);
         for (KeyImages.LabelMapKind kind : KeyImages.LabelMapKind.values()) {
@@ -104,7 +105,7 @@ public class StudyImageCache {
             }
         }
         JsonNode findings = JSON.readTree(queue.findingsJson(studyUid).orElse("{}"));
-        KeyImages.Study study = ViewerStudy.of(volumes, maps, findings);
+        KeyImages.Study study = KeyImageStudy.of(volumes, maps, findings);
         Map<String, float[]> samples = new HashMap<>();
         for (Map.Entry<String, Volume> v : volumes.byRole().entrySet()) {
             samples.put(v.getKey(), Window.intensitySample(v.getValue()));

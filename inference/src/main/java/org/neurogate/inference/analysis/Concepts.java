@@ -50,12 +50,21 @@ public final class Concepts {
     public static final CodedConcept CATEGORY_ANATOMY = new CodedConcept("SCT", "91723000", "Anatomical Structure");
     public static final CodedConcept CATEGORY_TISSUE = new CodedConcept("SCT", "85756007", "Tissue");
     public static final CodedConcept CATEGORY_ALTERED = new CodedConcept("SCT", "49755003", "Morphologically Altered Structure");
+    public static final CodedConcept WHOLE_BRAIN = new CodedConcept(LOCAL, "NG-WHOLE-BRAIN", "Whole brain (grey and white matter)");
+    public static final CodedConcept NEW_LESIONS = new CodedConcept(LOCAL, "NG-NEW-LESIONS", "New lesions since prior study");
+    public static final CodedConcept INTERVAL_SINCE_PRIOR = new CodedConcept(LOCAL, "NG-INTERVAL", "Interval since prior study");
+    public static final CodedConcept CHANGE_SINCE_PRIOR = new CodedConcept(LOCAL, "NG-CHANGE", "Change since prior study");
+    public static final CodedConcept ANNUALIZED_CHANGE = new CodedConcept(LOCAL, "NG-ANNUAL-CHANGE", "Annualized change since prior study");
+    public static final CodedConcept PRIOR_VALUE = new CodedConcept(LOCAL, "NG-PRIOR-VALUE", "Value in prior study");
     public static final CodedConcept MCI_RISK = new CodedConcept(LOCAL, "NG-MCI-RISK", "MCI-like atrophy risk score");
 
     // Report structure (TID 1500, TID 1411, TID 4019, SEG derivation) and UCUM units.
     public static final CodedConcept ALGORITHM_NAME = new CodedConcept("DCM", "111001", "Algorithm Name");
     public static final CodedConcept ALGORITHM_VERSION = new CodedConcept("DCM", "111003", "Algorithm Version");
     public static final CodedConcept COMMENT = new CodedConcept("DCM", "121106", "Comment");
+    public static final CodedConcept DERIVATION = new CodedConcept("DCM", "121401", "Derivation");
+    public static final CodedConcept STUDY_INSTANCE_UID = new CodedConcept("DCM", "110180", "Study Instance UID");
+    public static final CodedConcept PERCENT_PER_YEAR = new CodedConcept("UCUM", "%/a", "percent per year");
     public static final CodedConcept DEGREE = new CodedConcept("UCUM", "deg", "degree");
     public static final CodedConcept DEVICE = new CodedConcept("DCM", "121007", "Device");
     public static final CodedConcept DEVICE_OBSERVER_MANUFACTURER = new CodedConcept("DCM", "121014", "Device Observer Manufacturer");
@@ -65,6 +74,7 @@ public final class Concepts {
     public static final CodedConcept DEVICE_OBSERVER_UID = new CodedConcept("DCM", "121012", "Device Observer UID");
     public static final CodedConcept ENGLISH_UNITED_STATES = new CodedConcept("RFC5646", "en-US", "English (United States)");
     public static final CodedConcept FINDING = new CodedConcept("DCM", "121071", "Finding");
+    public static final CodedConcept IMAGE_REGION = new CodedConcept("DCM", "111030", "Image Region");
     public static final CodedConcept IMAGE_LIBRARY = new CodedConcept("DCM", "111028", "Image Library");
     public static final CodedConcept IMAGE_LIBRARY_GROUP = new CodedConcept("DCM", "126200", "Image Library Group");
     public static final CodedConcept IMAGING_MEASUREMENTS = new CodedConcept("DCM", "126010", "Imaging Measurements");

@@ -76,20 +76,20 @@ public final class HeadAnatomy {
         // stays within 1.25-1.6 L.
         double sexScale = subject.sex() == Subject.Sex.M ? 1.035 : 0.975;
         double individual = jitter(random, 0.02);
-        double scale = sexScale * individual;
+        double scale = sexScale * individual * subject.headScale();
         icv = Ellipsoid.axisAligned(Vec3.ZERO, 65 * scale * jitter(random, 0.01), 85 * scale * jitter(random, 0.01),
                 60.5 * scale * jitter(random, 0.01));
 
         double age = subject.ageYears();
         double yearsOver40 = Math.max(0, age - 40);
         double yearsOver65 = Math.max(0, age - 65);
-        csfThickness = 2.5 + 0.05 * yearsOver40;
+        csfThickness = (2.5 + 0.05 * yearsOver40) * subject.headScale();
         double greyMatterLoss = Math.pow(1 - 0.005, yearsOver40) * Math.pow(1 - 0.0033, yearsOver65);
         // The folded cortex, unfolded onto a smooth head, is a mantle about 16 mm deep: that gives grey
         // matter about half and white matter about 40 % of a young adult's intracranial volume.
-        greyMatterThickness = 16.0 * greyMatterLoss * (subject.diagnosis() == Subject.Diagnosis.MCI ? 0.97 : 1.0);
-        fissureHalfWidth = 0.8 + 0.02 * yearsOver40;
-        double ventricleScale = Math.cbrt(Math.pow(1.025, yearsOver40)) * jitter(random, 0.05);
+        greyMatterThickness = 16.0 * subject.headScale() * greyMatterLoss * (subject.diagnosis() == Subject.Diagnosis.MCI ? 0.97 : 1.0);
+        fissureHalfWidth = (0.8 + 0.02 * yearsOver40) * subject.headScale();
+        double ventricleScale = Math.cbrt(Math.pow(1.025, yearsOver40)) * jitter(random, 0.05) * subject.headScale();
         double targetMm3 = medianHippocampusMm3(age) * icv.volume() / NORM_ICV_MM3
                 * (subject.diagnosis() == Subject.Diagnosis.MCI ? 0.88 : 1.0) * jitter(random, 0.06);
         hippocampalVolumeFactor = targetMm3 / HIPPOCAMPAL_ELLIPSOID_MM3;

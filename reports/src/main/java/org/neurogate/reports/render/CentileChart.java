@@ -38,26 +38,12 @@ public final class CentileChart {
      */
     public static String svg(String id, String title, String unit, DoubleFunction<NormativeModel.Centiles> norms,
                              double minAge, double maxAge, Double patientAge, Double patientValue) {
-        int steps = 50;
-        double[][] curves = new double[Z.length][steps + 1];
-        double lo = Double.MAX_VALUE;
-        double hi = -Double.MAX_VALUE;
-        for (int s = 0; s <= steps; s++) {
-            NormativeModel.Centiles c = norms.apply(minAge + (maxAge - minAge) * s / steps);
-            for (int z = 0; z < Z.length; z++) {
-                curves[z][s] = valueAtZ(c, Z[z]);
-                lo = Math.min(lo, curves[z][s]);
-                hi = Math.max(hi, curves[z][s]);
-            }
-        }
-        boolean dot = patientAge != null && patientValue != null;
-        if (dot) {
-            lo = Math.min(lo, patientValue);
-            hi = Math.max(hi, patientValue);
-        }
-        double pad = (hi - lo) * 0.08;
-        lo -= pad;
-        hi += pad;
+        Plot p = Plot.of(norms, minAge, maxAge, patientAge, patientValue);
+        double[][] curves = p.curves;
+        double lo = p.lo;
+        double hi = p.hi;
+        int steps = Plot.STEPS;
+        boolean dot = p.dot;
         StringBuilder svg = new StringBuilder(4096);
         svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"%s\" class=\"centile-chart\" "
                 + "viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"%s\">", id, WIDTH, HEIGHT,
@@ -105,6 +91,129 @@ public final class CentileChart {
         }
         svg.append("</svg>");
         return svg.toString();
+    }
+
+    /**
+     * The same chart drawn with Java2D, {@code scale} times the SVG's size, for the PDF report and
+     * anything else that needs pixels.
+     */
+    public static java.awt.image.BufferedImage image(String title, String unit,
+                                                     DoubleFunction<NormativeModel.Centiles> norms, double minAge,
+                                                     double maxAge, Double patientAge, Double patientValue, double scale) {
+        Plot p = Plot.of(norms, minAge, maxAge, patientAge, patientValue);
+        java.awt.image.BufferedImage out = new java.awt.image.BufferedImage((int) Math.round(WIDTH * scale),
+                (int) Math.round(HEIGHT * scale), java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = out.createGraphics();
+        try {
+            g.setRenderingHint(java.awt.RenderingHints.KEY_ANTIALIASING, java.awt.RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setRenderingHint(java.awt.RenderingHints.KEY_TEXT_ANTIALIASING,
+                    java.awt.RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.scale(scale, scale);
+            g.setColor(java.awt.Color.WHITE);
+            g.fillRect(0, 0, WIDTH, HEIGHT);
+            int plotW = WIDTH - LEFT - RIGHT;
+            int plotH = HEIGHT - TOP - BOTTOM;
+            g.setColor(new java.awt.Color(0xfafafa));
+            g.fillRect(LEFT, TOP, plotW, plotH);
+            g.setColor(new java.awt.Color(0x999999));
+            g.drawRect(LEFT, TOP, plotW, plotH);
+            g.setColor(java.awt.Color.BLACK);
+            g.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 13));
+            g.drawString(title, LEFT, 16);
+            java.awt.Font small = new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 11);
+            g.setFont(small);
+            java.awt.FontMetrics fm = g.getFontMetrics();
+            for (double age = Math.ceil(minAge / 10) * 10; age <= maxAge; age += 10) {
+                float x = (float) x(age, minAge, maxAge);
+                g.setColor(new java.awt.Color(0xdddddd));
+                g.draw(new java.awt.geom.Line2D.Float(x, TOP, x, TOP + plotH));
+                g.setColor(java.awt.Color.BLACK);
+                String label = String.format(Locale.ROOT, "%.0f", age);
+                g.drawString(label, x - fm.stringWidth(label) / 2f, TOP + plotH + 14);
+            }
+            g.drawString("age (years)", LEFT + plotW / 2f - fm.stringWidth("age (years)") / 2f, HEIGHT - 6);
+            for (int t = 0; t <= 4; t++) {
+                double v = p.lo + (p.hi - p.lo) * t / 4;
+                String label = format(v);
+                g.drawString(label, LEFT - 4 - fm.stringWidth(label), (float) y(v, p.lo, p.hi) + 4);
+            }
+            java.awt.geom.AffineTransform keep = g.getTransform();
+            g.rotate(-Math.PI / 2, 12, TOP + plotH / 2.0);
+            g.drawString(unit, 12 - fm.stringWidth(unit) / 2f, TOP + plotH / 2f);
+            g.setTransform(keep);
+            for (int z = 0; z < Z.length; z++) {
+                java.awt.geom.Path2D.Double path = new java.awt.geom.Path2D.Double();
+                for (int s = 0; s <= Plot.STEPS; s++) {
+                    double x = x(minAge + (maxAge - minAge) * s / Plot.STEPS, minAge, maxAge);
+                    double y = y(p.curves[z][s], p.lo, p.hi);
+                    if (s == 0) {
+                        path.moveTo(x, y);
+                    } else {
+                        path.lineTo(x, y);
+                    }
+                }
+                if (z == 2) {
+                    g.setColor(new java.awt.Color(0x1f5fa8));
+                    g.setStroke(new java.awt.BasicStroke(2f));
+                } else if (z == 0 || z == 4) {
+                    g.setColor(new java.awt.Color(0xc0392b));
+                    g.setStroke(new java.awt.BasicStroke(1.2f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER,
+                            10f, new float[] {4f, 3f}, 0f));
+                } else {
+                    g.setColor(new java.awt.Color(0x7aa6d6));
+                    g.setStroke(new java.awt.BasicStroke(1.2f));
+                }
+                g.draw(path);
+                g.setColor(new java.awt.Color(0x555555));
+                g.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 10));
+                g.drawString(NAMES[z], LEFT + plotW + 3, (float) y(p.curves[z][Plot.STEPS], p.lo, p.hi) + 3);
+            }
+            if (p.dot) {
+                double age = Math.max(minAge, Math.min(maxAge, patientAge));
+                double cx = x(age, minAge, maxAge);
+                double cy = y(patientValue, p.lo, p.hi);
+                java.awt.geom.Ellipse2D.Double circle = new java.awt.geom.Ellipse2D.Double(cx - 5, cy - 5, 10, 10);
+                g.setColor(new java.awt.Color(0x111111));
+                g.fill(circle);
+                g.setColor(java.awt.Color.WHITE);
+                g.setStroke(new java.awt.BasicStroke(1.5f));
+                g.draw(circle);
+            }
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
+    /** The centile curves sampled over age and the value range they and the patient's dot span. */
+    private static final class Plot {
+        static final int STEPS = 50;
+        final double[][] curves = new double[Z.length][STEPS + 1];
+        double lo = Double.MAX_VALUE;
+        double hi = -Double.MAX_VALUE;
+        boolean dot;
+
+        static Plot of(DoubleFunction<NormativeModel.Centiles> norms, double minAge, double maxAge, Double patientAge,
+                       Double patientValue) {
+            Plot p = new Plot();
+            for (int s = 0; s <= STEPS; s++) {
+                NormativeModel.Centiles c = norms.apply(minAge + (maxAge - minAge) * s / STEPS);
+                for (int z = 0; z < Z.length; z++) {
+                    p.curves[z][s] = valueAtZ(c, Z[z]);
+                    p.lo = Math.min(p.lo, p.curves[z][s]);
+                    p.hi = Math.max(p.hi, p.curves[z][s]);
+                }
+            }
+            p.dot = patientAge != null && patientValue != null;
+            if (p.dot) {
+                p.lo = Math.min(p.lo, patientValue);
+                p.hi = Math.max(p.hi, patientValue);
+            }
+            double pad = (p.hi - p.lo) * 0.08;
+            p.lo -= pad;
+            p.hi += pad;
+            return p;
+        }
     }
 
     private static double x(double age, double minAge, double maxAge) {

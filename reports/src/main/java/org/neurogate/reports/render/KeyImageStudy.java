@@ -1,4 +1,4 @@
-package org.neurogate.gateway.web;
+package org.neurogate.reports.render;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.EnumMap;
@@ -8,12 +8,14 @@ import org.neurogate.inference.analysis.Findings;
 import org.neurogate.inference.analysis.StudyAnalyzer;
 import org.neurogate.inference.analysis.StudyInput;
 import org.neurogate.inference.volume.Volume;
-import org.neurogate.reports.render.KeyImages;
 
-/** A study's volumes and label maps as the key-image renderer takes them, from an analysis or from disk. */
-public final class ViewerStudy {
+/**
+ * A study's volumes and label maps as the key-image renderer takes them, from an analysis (the worker:
+ * key images for the PACS and the viewer) or from disk (the viewer's slices).
+ */
+public final class KeyImageStudy {
 
-    private ViewerStudy() {
+    private KeyImageStudy() {
     }
 
     /** Volumes by series role name, and the series each came from. */
@@ -30,7 +32,7 @@ public final class ViewerStudy {
         return new Volumes(volumes, series);
     }
 
-    /** While the analysis is in memory (the worker). */
+    /** While the analysis is in memory. */
     public static KeyImages.Study of(Volumes volumes, Map<String, StudyAnalyzer.LabelMap> labelMaps, Findings findings) {
         Map<KeyImages.LabelMapKind, Volume> maps = new EnumMap<>(KeyImages.LabelMapKind.class);
         labelMaps.forEach((name, map) -> KeyImages.LabelMapKind.byFileName(name).ifPresent(k -> maps.put(k, map.labels())));
