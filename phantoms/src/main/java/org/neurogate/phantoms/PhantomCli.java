@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.neurogate.phantoms.anatomy.Subject;
+import org.neurogate.phantoms.dicom.IdentityOverrides;
 import org.neurogate.phantoms.geometry.Vec3;
 
 /**
@@ -26,7 +27,7 @@ public final class PhantomCli {
                                        [--slice-thickness-mm T] [--slice-gap-mm G]
                                        [--transfer-syntax explicit|implicit|big-endian|deflate] [--snr X]
                                        [--patient-id ID] [--birth-date YYYY-MM-DD] [--study-date YYYY-MM-DD]
-                                       [--head-scale S]
+                                       [--head-scale S] [--identity IDENTITY.json]
                    ./neurogate phantom --cohort N --out DIR [--seed N]
                    ./neurogate phantom --from-nifti VOLUME.nii.gz --out DIR [--role t1|flair|dwi|adc]
                                        [--lesion-mask MASK.nii.gz] [--seed N] [--age Y] [--sex F|M]""";
@@ -36,9 +37,9 @@ public final class PhantomCli {
             "--lesion-volume-ml", "--midline-shift-mm", "--yaw-deg", "--roll-deg", "--pitch-deg", "--plane",
             "--oblique-deg", "--transfer-syntax", "--snr", "--cohort", "--from-nifti", "--role", "--lesion-mask",
             "--translation-mm", "--slice-thickness-mm", "--slice-gap-mm", "--patient-id", "--birth-date", "--study-date",
-            "--head-scale");
+            "--head-scale", "--identity");
     private static final Set<String> SUBJECT_OPTIONS = Set.of("--age", "--patient-id", "--birth-date", "--study-date",
-            "--head-scale", "--sex", "--diagnosis", "--lesions",
+            "--head-scale", "--identity", "--sex", "--diagnosis", "--lesions",
             "--lesion-volume-ml", "--midline-shift-mm", "--yaw-deg", "--roll-deg", "--pitch-deg", "--plane",
             "--oblique-deg", "--enhanced", "--transfer-syntax", "--snr", "--translation-mm", "--slice-thickness-mm",
             "--slice-gap-mm");
@@ -175,14 +176,39 @@ public final class PhantomCli {
      * date); without them the dates follow from the seed and the age, as before.
      */
     static Visit visit(Map<String, String> o, Subject subject) throws UsageException {
-        if (o.containsKey("--birth-date") && o.containsKey("--age")) {
-            throw new UsageException("--age cannot be combined with --birth-date: the dates give the age");
+        IdentityOverrides identity = IdentityOverrides.NONE;
+        Map<String, String> dates = new HashMap<>(o);
+        if (o.containsKey("--identity")) {
+            Path file = Path.of(o.get("--identity"));
+            try {
+                identity = IdentityOverrides.parse(new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile()));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new UsageException("--identity " + file + " is not JSON: " + e.getOriginalMessage());
+            } catch (IOException e) {
+                throw new UsageException("--identity " + file + " cannot be read: " + e.getMessage());
+            }
+            // The identity's patient ID and dates are the visit's: they place it in time and make its UIDs.
+            String[][] visitKeys = {{"PatientID", "--patient-id"}, {"PatientBirthDate", "--birth-date"},
+                {"StudyDate", "--study-date"}};
+            for (String[] k : visitKeys) {
+                String value = identity.value(k[0]);
+                if (value != null) {
+                    if (o.containsKey(k[1])) {
+                        throw new UsageException(k[1] + " given twice: as an option and as " + k[0] + " in --identity");
+                    }
+                    dates.put(k[1], value);
+                }
+            }
         }
-        LocalDate study = o.containsKey("--study-date") ? date(o, "--study-date") : Visit.syntheticStudyDate(subject.seed());
-        LocalDate birth = o.containsKey("--birth-date") ? date(o, "--birth-date")
+        if (dates.containsKey("--birth-date") && o.containsKey("--age")) {
+            throw new UsageException("--age cannot be combined with a birth date: the dates give the age");
+        }
+        LocalDate study = dates.containsKey("--study-date") ? date(dates, "--study-date")
+                : Visit.syntheticStudyDate(subject.seed());
+        LocalDate birth = dates.containsKey("--birth-date") ? date(dates, "--birth-date")
                 : Visit.birthDateFor(subject.ageYears(), study);
-        String patientId = o.getOrDefault("--patient-id", "NGPH" + subject.seed());
-        Visit visit = new Visit(patientId, birth, study);
+        String patientId = dates.getOrDefault("--patient-id", "NGPH" + subject.seed());
+        Visit visit = new Visit(patientId, birth, study, identity);
         double age = Visit.ageYears(birth, study);
         if (age < 18 || age > 100) {
             throw new UsageException(String.format(Locale.ROOT, "the dates make the subject %.1f years old; 18..100 "

@@ -122,6 +122,7 @@ public final class PhantomStudy {
         truth.put("patient_id", identity.patientId());
         truth.put("patient_age", identity.age());
         truth.put("head_scale", subject.headScale());
+        truth.put("identity_keywords", identity.overrides().values().stream().map(v -> v.keyword()).toList());
         truth.put("patient_birth_date", identity.birthDate());
         truth.put("study_date", identity.studyDate());
         truth.put("study_instance_uid", identity.studyInstanceUid());
@@ -284,7 +285,8 @@ public final class PhantomStudy {
         return new StudyIdentity("PHANTOM^SUBJECT" + seed, visit.patientId(), birth.format(DA),
                 subject.sex().name(), String.format(Locale.ROOT, "%03dY", ChronoUnit.YEARS.between(birth, studyDate)),
                 uids.apply("study"), studyDate.format(DA), "101500",
-                "NGA" + Math.floorMod(seed + studyDate.toEpochDay(), 1_000_000), uids.apply("frame-of-reference"));
+                "NGA" + Math.floorMod(seed + studyDate.toEpochDay(), 1_000_000), uids.apply("frame-of-reference"),
+                visit.identity());
     }
 
     private static double ageYears(StudyIdentity identity) {

@@ -3,12 +3,19 @@ package org.neurogate.phantoms;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import org.neurogate.phantoms.anatomy.Subject;
+import org.neurogate.phantoms.dicom.IdentityOverrides;
 
 /**
  * When and as whom a phantom subject is scanned. Two visits of one subject share the patient ID and
  * birth date and differ in the study date; the subject's age at each visit follows from the dates.
+ *
+ * @param identity identifying attributes written over the synthetic ones (institution, physicians, ...)
  */
-public record Visit(String patientId, LocalDate birthDate, LocalDate studyDate) {
+public record Visit(String patientId, LocalDate birthDate, LocalDate studyDate, IdentityOverrides identity) {
+
+    public Visit(String patientId, LocalDate birthDate, LocalDate studyDate) {
+        this(patientId, birthDate, studyDate, IdentityOverrides.NONE);
+    }
 
     public Visit {
         if (patientId == null || patientId.isBlank() || patientId.length() > 64 || patientId.contains("\\")) {

@@ -205,6 +205,58 @@ class PhantomStudyTest {
         assertEquals(2, cli("--out", dir.resolve("x").toString(), "--head-scale", "2"));
     }
 
+    @Test
+    void anIdentityFileFillsTheIdentifyingAttributesOfEveryObject() throws Exception {
+        Path json = dir.resolve("identity.json");
+        Files.writeString(json, """
+                {"PatientName": "Zyx^Quorra^Mid", "PatientID": "ZQ-778899", "IssuerOfPatientID": "ZQ-HOSPITAL",
+                 "PatientBirthDate": "19480229", "OtherPatientIDs": "ZQ-OTHER-1", "AccessionNumber": "ZQACC4411",
+                 "InstitutionName": "Zyxquorra General", "InstitutionAddress": "1 Quorra Road, Zyxton",
+                 "ReferringPhysicianName": "Refzyx^Ann", "PerformingPhysicianName": "Perfzyx^Bob",
+                 "OperatorsName": "Opzyx^Cy", "StationName": "ZQSTATION7", "DeviceSerialNumber": "ZQSN-55",
+                 "StudyDescription": "ZQ brain for trial", "SeriesDescription": "ZQ series text",
+                 "StudyDate": "20240311", "PrivateCreator": "ZQ PRIVATE", "(0009,xx10)": "ZQ private value"}
+                """);
+        Path out = dir.resolve("identity");
+        assertEquals(0, cli("--seed", "5", "--out", out.toString(), "--identity", json.toString()));
+        JsonNode truth = JSON.readTree(out.resolve("truth.json").toFile());
+        assertEquals("ZQ-778899", truth.get("patient_id").asText());
+        assertEquals("19480229", truth.get("patient_birth_date").asText());
+        assertEquals("20240311", truth.get("study_date").asText());
+        List<Path> objects = dicomFiles(out);
+        for (Path file : objects) {
+            com.pixelmed.dicom.AttributeList list = new com.pixelmed.dicom.AttributeList();
+            list.read(file.toFile(), com.pixelmed.dicom.TagFromName.PixelData);
+            for (String[] expected : new String[][] {{"PatientName", "Zyx^Quorra^Mid"}, {"PatientID", "ZQ-778899"},
+                {"InstitutionName", "Zyxquorra General"}, {"OperatorsName", "Opzyx^Cy"}, {"StudyDate", "20240311"},
+                {"SeriesDescription", "ZQ series text"}, {"IssuerOfPatientID", "ZQ-HOSPITAL"}}) {
+                assertEquals(expected[1], com.pixelmed.dicom.Attribute.getSingleStringValueOrEmptyString(list,
+                        com.pixelmed.dicom.DicomDictionary.StandardDictionary.getTagFromName(expected[0])),
+                        expected[0] + " in " + file);
+            }
+            assertEquals("ZQ PRIVATE", com.pixelmed.dicom.Attribute.getSingleStringValueOrEmptyString(list,
+                    new com.pixelmed.dicom.AttributeTag(0x0009, 0x0010)));
+            assertEquals("ZQ private value", com.pixelmed.dicom.Attribute.getSingleStringValueOrEmptyString(list,
+                    new com.pixelmed.dicom.AttributeTag(0x0009, 0x1010)));
+        }
+        // One object per series is enough for the IOD check: the attributes are the same in all.
+        for (Path series : seriesDirectories(out)) {
+            Path first = dicomFiles(series).get(0);
+            Process p = new ProcessBuilder("dciodvfy", first.toString()).redirectErrorStream(true).start();
+            String report = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertTrue(report.lines().noneMatch(l -> l.startsWith("Error")), first + ":\n" + report);
+        }
+
+        Path bad = dir.resolve("bad-identity.json");
+        Files.writeString(bad, "{\"PatientNmae\": \"x\"}");
+        assertEquals(2, cli("--out", dir.resolve("x").toString(), "--identity", bad.toString()));
+        Files.writeString(bad, "{\"(0009,xx10)\": \"no creator\"}");
+        assertEquals(2, cli("--out", dir.resolve("x").toString(), "--identity", bad.toString()));
+        assertEquals(2, cli("--out", dir.resolve("x").toString(), "--identity", json.toString(), "--patient-id", "P"));
+        assertEquals(2, cli("--out", dir.resolve("x").toString(), "--identity", dir.resolve("missing.json").toString()));
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

@@ -46,6 +46,7 @@ public final class EnhancedMrWriter {
         Path file = dir.resolve("ENHANCED.dcm");
         try {
             AttributeList list = build(series, study, protocol, uids);
+            study.overrides().applyTo(list);
             FileMetaInformation.addFileMetaInformation(list, transferSyntaxUid, "NEUROGATE_PH");
             list.write(file.toFile(), transferSyntaxUid, true, true);
         } catch (DicomException e) {

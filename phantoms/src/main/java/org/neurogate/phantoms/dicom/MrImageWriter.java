@@ -59,7 +59,8 @@ public final class MrImageWriter {
                 String sopInstanceUid = uids.apply("instance-" + protocol.seriesNumber() + "-" + instance);
                 try {
                     AttributeList list = slice(study, protocol, g, k, instance, bValue, sopInstanceUid, pixels);
-                    FileMetaInformation.addFileMetaInformation(list, transferSyntaxUid, "NEUROGATE_PH");
+                    study.overrides().applyTo(list);
+            FileMetaInformation.addFileMetaInformation(list, transferSyntaxUid, "NEUROGATE_PH");
                     Path file = dir.resolve(String.format(Locale.ROOT, "IM%05d.dcm", instance));
                     list.write(file.toFile(), transferSyntaxUid, true, true);
                     files.add(file);
