@@ -96,7 +96,10 @@ public final class MeasurementReportWriter {
         }
     }
 
-    /** The change since the prior study as the report carries it: the comparison, the prior, the tracking UID. */
+    /**
+     * The change since the prior study as the report carries it: the comparison, the prior's objects
+     * (null when none are known), the tracking UID.
+     */
     public record Longitudinal(ChangeSincePrior change, PriorStudy prior, String trackingUid, String sourceSeriesUid) {
     }
 
@@ -204,7 +207,8 @@ public final class MeasurementReportWriter {
         put(list, TagFromName.VerificationFlag, "UNVERIFIED");
         sequence(list, TagFromName.PerformedProcedureCodeSequence);
         putEvidence(list, studyHeader, evidence, segmentations);
-        if (longitudinal != null && longitudinal.change().compared() && !longitudinal.prior().objects().isEmpty()) {
+        if (longitudinal != null && longitudinal.change().compared() && longitudinal.prior() != null
+                && !longitudinal.prior().objects().isEmpty()) {
             putPriorEvidence(list, longitudinal.prior());
         }
         putContributingEquipment(list, equipment, info);

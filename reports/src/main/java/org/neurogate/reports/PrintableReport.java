@@ -70,10 +70,8 @@ public final class PrintableReport {
             throws DicomException {
         String study = Attribute.getSingleStringValueOrEmptyString(studyHeader, TagFromName.StudyInstanceUID);
         String when = report.contentDateTime();
-        String generated = when.substring(0, 4) + "-" + when.substring(4, 6) + "-" + when.substring(6, 8) + " "
-                + when.substring(8, 10) + ":" + when.substring(10, 12);
         byte[] pdf = new PdfReport(PdfReport.Header.of(studyHeader), content, change, figures, reviewState,
-                report.disclaimer(), generated, print.pageSize()).write();
+                report.disclaimer(), PdfReport.readableDateTime(when), print.pageSize()).write();
         return EncapsulatedPdfWriter.write(pdf, studyHeader, report.equipment(), new EncapsulatedPdfWriter.DocumentInfo(
                 StudyReport.uid(study, key, role + "-series"), StudyReport.uid(study, key, role + "-instance"),
                 PDF_SERIES_NUMBER, "NeuroGate report (PDF)", "NeuroGate brain MRI report", when), cited);

@@ -147,9 +147,7 @@ public final class StudyReport {
         List<SourceSeries> evidence = new ArrayList<>(sources.values());
         List<ImageRegionGroup> regions = regions(analysis, sources, study, key);
         MeasurementReportWriter.Longitudinal longitudinal = change == null ? null
-                : new MeasurementReportWriter.Longitudinal(change, prior == null
-                        ? new MeasurementReportWriter.PriorStudy(change.priorStudyInstanceUid() == null ? "" :
-                        change.priorStudyInstanceUid(), List.of()) : prior, uid(study, key, "tracking-change"),
+                : new MeasurementReportWriter.Longitudinal(change, prior, uid(study, key, "tracking-change"),
                         t1Series != null ? t1Series : lesionSeries);
         AttributeList sr = MeasurementReportWriter.write(studyHeader, groups, regions, longitudinal, f.notAssessed(),
                 evidence, stored,

@@ -171,8 +171,7 @@ public class AnalysisWorker {
             Findings f = analysis.findings();
             Longitudinal longitudinal = longitudinal(job, f);
             String key = "analysis-job-" + job.id();
-            StudyReport.Settings settings = new StudyReport.Settings(Equipment.neurogate(config.installationId(), version),
-                    config.reportDisclaimer(), LocalDateTime.now().format(DT));
+            StudyReport.Settings settings = reportSettings(config, version);
             StudyReport.Objects objects = StudyReport.build(analysis, sources, header, settings, key, longitudinal.change(),
                     longitudinal.prior());
             List<AnalysisQueue.ReportRow> reports = new ArrayList<>();
@@ -192,8 +191,10 @@ public class AnalysisWorker {
             var json = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.valueToTree(f);
             json.set("measurements", JSON.valueToTree(f.measurements()));
             json.set("change", JSON.valueToTree(longitudinal.change()));
-            List<KeyImages.KeyImage> keys = keyImages(job, input, analysis);
-            String viewer = viewerIndex(dataDir, job, input, analysis, keys);
+            KeyImageStudy.Volumes volumes = KeyImageStudy.volumes(input);
+            KeyImages.Study keyStudy = KeyImageStudy.of(volumes, analysis.labelMaps(), f);
+            List<KeyImages.KeyImage> keys = keyImages(job, keyStudy);
+            String viewer = viewerIndex(dataDir, job, analysis, volumes, keyStudy, keys);
             reports.addAll(printable(dataDir, job, header, settings, key, json, rows, keys, bySeries, objects.report()));
             List<String> destinations = destinations(job);
             boolean recorded = queue.complete(job, worker, JSON.writeValueAsString(json), viewer, rows, reports, destinations,
@@ -242,10 +243,8 @@ public class AnalysisWorker {
     }
 
     /** The key images, chosen once while the volumes are in memory: the viewer, the PDF and the PACS show the same. */
-    private static List<KeyImages.KeyImage> keyImages(AnalysisQueue.ClaimedJob job, StudyInput input,
-                                                      StudyAnalyzer.StudyAnalysis analysis) {
+    private static List<KeyImages.KeyImage> keyImages(AnalysisQueue.ClaimedJob job, KeyImages.Study study) {
         try {
-            KeyImages.Study study = KeyImageStudy.of(KeyImageStudy.volumes(input), analysis.labelMaps(), analysis.findings());
             return KeyImages.choose(study, new java.util.HashMap<>());
         } catch (RuntimeException e) {
             LOG.warnf("Analysis job %d of study %s: no key images: %s", job.id(), job.studyInstanceUid(), e.toString());
@@ -265,8 +264,7 @@ public class AnalysisWorker {
         long started = System.nanoTime();
         List<AnalysisQueue.ReportRow> out = new ArrayList<>();
         try {
-            PrintableReport.Settings print = new PrintableReport.Settings(config.keyImageLabel(),
-                    PdfReport.PageSize.parse(config.pdfPageSize()));
+            PrintableReport.Settings print = printSettings(config);
             List<AttributeList> keyImages = PrintableReport.keyImages(keys, header, settings, print, key);
             List<MeasurementReportWriter.StoredObject> cited = new ArrayList<>();
             cited.add(PrintableReport.stored(sr));
@@ -286,6 +284,17 @@ public class AnalysisWorker {
                     e.toString());
         }
         return out;
+    }
+
+    /** The deployment's report settings, made now: equipment, disclaimer and content date-time. */
+    public static StudyReport.Settings reportSettings(ResultsConfig config, String version) {
+        return new StudyReport.Settings(Equipment.neurogate(config.installationId(), version), config.reportDisclaimer(),
+                LocalDateTime.now().format(DT));
+    }
+
+    /** How the deployment prints key images and the PDF. */
+    public static PrintableReport.Settings printSettings(ResultsConfig config) {
+        return new PrintableReport.Settings(config.keyImageLabel(), PdfReport.PageSize.parse(config.pdfPageSize()));
     }
 
     /** What the PDF says of an analysis nobody has reviewed yet. */
@@ -317,12 +326,11 @@ public class AnalysisWorker {
      * The viewer's label maps (NIfTI) and its index of key images and slice stacks. The PACS's results
      * do not wait on the viewer: a failure here is logged and the study shows without images.
      */
-    private static String viewerIndex(Path dataDir, AnalysisQueue.ClaimedJob job, StudyInput input,
-                                      StudyAnalyzer.StudyAnalysis analysis, List<KeyImages.KeyImage> keys) {
+    private static String viewerIndex(Path dataDir, AnalysisQueue.ClaimedJob job, StudyAnalyzer.StudyAnalysis analysis,
+                                      KeyImageStudy.Volumes volumes, KeyImages.Study study,
+                                      List<KeyImages.KeyImage> keys) {
         try {
             ReportStore.writeLabelMaps(dataDir, job.studyInstanceUid(), job.id(), analysis.labelMaps());
-            KeyImageStudy.Volumes volumes = KeyImageStudy.volumes(input);
-            KeyImages.Study study = KeyImageStudy.of(volumes, analysis.labelMaps(), analysis.findings());
             return JSON.writeValueAsString(KeyImages.index(study, volumes.seriesByRole(), keys));
         } catch (Exception e) {
             LOG.warnf("Analysis job %d of study %s: no key images for the viewer: %s", job.id(), job.studyInstanceUid(),

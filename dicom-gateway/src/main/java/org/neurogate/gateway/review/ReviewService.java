@@ -23,6 +23,7 @@ import org.neurogate.gateway.web.ViewerConfig;
 import org.neurogate.persistence.AnalysisQueue;
 import org.neurogate.persistence.Reviews;
 import org.neurogate.reports.ReviewedReportWriter;
+import org.neurogate.reports.pdf.PdfReport;
 
 /**
  * A radiologist signs or rejects a study's latest analysis. The decision, the SR it produces (verified
@@ -109,11 +110,8 @@ public class ReviewService {
                     : ReviewedReportWriter.rejected(unverified, reviewer, sop, text);
             boolean signed = Reviews.SIGN.equals(action);
             AnalysisQueue.ReportRow row = ReportStore.store(dataDir, studyUid, sr, signed ? "SIGNED_SR" : "REJECTED_SR");
-            String when = reviewer.dateTime().substring(0, 4) + "-" + reviewer.dateTime().substring(4, 6) + "-"
-                    + reviewer.dateTime().substring(6, 8) + " " + reviewer.dateTime().substring(8, 10) + ":"
-                    + reviewer.dateTime().substring(10, 12);
             String state = (signed ? "Signed by " : "Rejected by ") + observerName.replace('^', ' ') + " (" + username
-                    + ") on " + when + (text == null ? "" : ": " + text);
+                    + ") on " + PdfReport.readableDateTime(reviewer.dateTime()) + (text == null ? "" : ": " + text);
             AnalysisQueue.ReportRow reissued = ReportStore.store(dataDir, studyUid,
                     pdf.write(dataDir, subject, unverified, sr, signed, state), signed ? "SIGNED_PDF" : "REJECTED_PDF");
             if (!reviews.record(subject, action, username, observerName, text, List.of(row, reissued),

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pixelmed.dicom.AttributeList;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +13,6 @@ import org.neurogate.gateway.results.AnalysisWorker;
 import org.neurogate.gateway.results.ResultsConfig;
 import org.neurogate.persistence.AnalysisQueue;
 import org.neurogate.persistence.Reviews;
-import org.neurogate.reports.Equipment;
 import org.neurogate.reports.MeasurementReportWriter;
 import org.neurogate.reports.PrintableReport;
 import org.neurogate.reports.StudyReport;
@@ -32,7 +29,6 @@ import org.neurogate.reports.pdf.PdfReport;
 public class ReviewedPdf {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final DateTimeFormatter DT = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
 
     private final AnalysisQueue queue;
     private final ResultsConfig config;
@@ -54,10 +50,8 @@ public class ReviewedPdf {
                                boolean signed, String state) throws Exception {
         String study = subject.studyInstanceUid();
         JsonNode findings = JSON.readTree(queue.findingsJson(study).orElse("{}"));
-        StudyReport.Settings settings = new StudyReport.Settings(Equipment.neurogate(config.installationId(), version),
-                config.reportDisclaimer(), LocalDateTime.now().format(DT));
-        PrintableReport.Settings print = new PrintableReport.Settings(config.keyImageLabel(),
-                PdfReport.PageSize.parse(config.pdfPageSize()));
+        StudyReport.Settings settings = AnalysisWorker.reportSettings(config, version);
+        PrintableReport.Settings print = AnalysisWorker.printSettings(config);
         List<MeasurementReportWriter.StoredObject> cited = new ArrayList<>();
         cited.add(PrintableReport.stored(reviewed));
         ReportContent content;

@@ -51,7 +51,6 @@ public final class ViewerFormat {
 
     /** DICOM DA (YYYYMMDD) as YYYY-MM-DD. */
     public static String dicomDate(String da) {
-        return da != null && da.matches("\\d{8}") ? da.substring(0, 4) + "-" + da.substring(4, 6) + "-" + da.substring(6)
-                : da == null ? "" : da;
+        return da == null ? "" : org.neurogate.reports.pdf.PdfReport.readableDate(da);
     }
 }

@@ -62,17 +62,23 @@ public record PdfReport(Header header, ReportContent content, ChangeSummary chan
             return new Header(
                     Attribute.getSingleStringValueOrEmptyString(study, TagFromName.PatientName).replace('^', ' ').trim(),
                     Attribute.getSingleStringValueOrEmptyString(study, TagFromName.PatientID),
-                    date(Attribute.getSingleStringValueOrEmptyString(study, TagFromName.PatientBirthDate)),
+                    readableDate(Attribute.getSingleStringValueOrEmptyString(study, TagFromName.PatientBirthDate)),
                     Attribute.getSingleStringValueOrEmptyString(study, TagFromName.PatientSex),
-                    date(Attribute.getSingleStringValueOrEmptyString(study, TagFromName.StudyDate)),
+                    readableDate(Attribute.getSingleStringValueOrEmptyString(study, TagFromName.StudyDate)),
                     Attribute.getSingleStringValueOrEmptyString(study, TagFromName.AccessionNumber),
                     Attribute.getSingleStringValueOrEmptyString(study, TagFromName.StudyDescription),
                     Attribute.getSingleStringValueOrEmptyString(study, TagFromName.StudyInstanceUID));
         }
+    }
 
-        private static String date(String da) {
-            return da.matches("\\d{8}") ? da.substring(0, 4) + "-" + da.substring(4, 6) + "-" + da.substring(6) : da;
-        }
+    /** DICOM DA (YYYYMMDD) as YYYY-MM-DD; anything else as it is. */
+    public static String readableDate(String da) {
+        return da.matches("\\d{8}") ? da.substring(0, 4) + "-" + da.substring(4, 6) + "-" + da.substring(6) : da;
+    }
+
+    /** A YYYYMMDDHHMMSS date-time as YYYY-MM-DD HH:MM. */
+    public static String readableDateTime(String dt) {
+        return readableDate(dt.substring(0, 8)) + " " + dt.substring(8, 10) + ":" + dt.substring(10, 12);
     }
 
     /** A titled picture: a key image or a chart. */
@@ -307,10 +313,7 @@ public record PdfReport(Header header, ReportContent content, ChangeSummary chan
                     float h = column * f.image().getHeight() / f.image().getWidth();
                     PDImageXObject image = LosslessFactory.createFromImage(doc, f.image());
                     out.drawImage(image, x, y - h, column, h);
-                    for (String line : wrap(f.title(), regular, 8, column)) {
-                        text(x, y - tallest - 10, regular, 8, line);
-                        break;
-                    }
+                    text(x, y - tallest - 10, regular, 8, wrap(f.title(), regular, 8, column).get(0));
                     x += column + 12;
                 }
                 y -= tallest + 18;
