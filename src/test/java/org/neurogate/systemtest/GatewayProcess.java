@@ -108,6 +108,43 @@ final class GatewayProcess implements AutoCloseable {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** An HTTP request as {@code user} (Basic), with an optional JSON body; the answer's bytes. */
+    HttpResponse<byte[]> send(String method, String path, String user, String password, String jsonBody)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path))
+                .timeout(Duration.ofSeconds(120))
+                .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(jsonBody));
+        if (jsonBody != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (user != null) {
+            request.header("Authorization", "Basic " + Base64.getEncoder()
+                    .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /**
+     * Runs {@code java -jar <gateway> ARGS} (a CLI of the gateway, such as {@code export}) on this data
+     * directory, with extra environment; answers its exit status and output.
+     */
+    Dcmtk.Result cli(List<String> args, Map<String, String> extraCliEnv) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar",
+                TestEnvironment.gatewayJar().toAbsolutePath().toString()));
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("NEUROGATE_DATA_DIR", dataDir.toString());
+        builder.environment().putAll(extraCliEnv);
+        Process p = builder.start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(600, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(String.join(" ", args) + " did not finish: " + output);
+        }
+        return new Dcmtk.Result(p.exitValue(), output);
+    }
+
     /** The value of a Prometheus sample whose line starts with {@code name}, or 0 when absent. */
     double metric(String name) throws IOException, InterruptedException {
         for (String line : get("/q/metrics", false).body().split("\n")) {

@@ -28,6 +28,10 @@ public class NeuroGateMain implements QuarkusApplication {
     int httpPort;
 
     public static void main(String... args) throws IOException {
+        if (args.length > 0 && args[0].equals("export")) {
+            // The research export CLI: the gateway's database and data, without serving DICOM or HTTP.
+            System.exit(org.neurogate.gateway.export.ExportCli.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
+        }
         Path dataDir = Path.of(setting("neurogate.data-dir").orElse("data")).toAbsolutePath();
         if (setting(SESSION_KEY).isEmpty()) {
             System.setProperty(SESSION_KEY, sessionKey(dataDir));

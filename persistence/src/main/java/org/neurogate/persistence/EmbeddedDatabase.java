@@ -75,6 +75,22 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     /**
+     * The port of a server already running on this cluster (a gateway's), from its {@code postmaster.pid},
+     * so a second process (the export CLI) can use the same database instead of starting its own.
+     */
+    public static Optional<Integer> runningPort(Path clusterDirectory) throws IOException {
+        if (postmasterOf(clusterDirectory).isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> lines = Files.readAllLines(clusterDirectory.resolve("postmaster.pid"), StandardCharsets.US_ASCII);
+        try {
+            return lines.size() < 4 ? Optional.empty() : Optional.of(Integer.parseInt(lines.get(3).trim()));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
      * A gateway killed with SIGKILL leaves its postmaster running on our cluster, which would make the
      * next start fail. Asks it for a fast shutdown (SIGINT) and waits for it to go.
      */

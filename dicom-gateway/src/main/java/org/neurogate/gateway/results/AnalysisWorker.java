@@ -191,6 +191,9 @@ public class AnalysisWorker {
             var json = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.valueToTree(f);
             json.set("measurements", JSON.valueToTree(f.measurements()));
             json.set("change", JSON.valueToTree(longitudinal.change()));
+            // Which series the analyses read, by role: what a research export with images takes.
+            var roles = json.putObject("series_roles");
+            new java.util.TreeMap<>(input.volumes()).forEach((role, v) -> roles.put(role.name(), v.seriesInstanceUid()));
             KeyImageStudy.Volumes volumes = KeyImageStudy.volumes(input);
             KeyImages.Study keyStudy = KeyImageStudy.of(volumes, analysis.labelMaps(), f);
             List<KeyImages.KeyImage> keys = keyImages(job, keyStudy);

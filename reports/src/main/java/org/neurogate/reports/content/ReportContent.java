@@ -121,6 +121,11 @@ public record ReportContent(List<MeasurementRow> measurements, List<Chart> chart
         return new ReportContent(table, charts, strings(findings.path("not_assessed")), qcNotes, models, age, sex);
     }
 
+    /** The normative structure a measurement (a volume or its z-score) is scored against, or null. */
+    public static NormativeModel.Structure scoredStructure(String name) {
+        return SCORED.get(name);
+    }
+
     /** The measurements of one analysis, in table order. */
     public List<MeasurementRow> of(String analysis) {
         return measurements.stream().filter(r -> r.analysis().equals(analysis)).toList();

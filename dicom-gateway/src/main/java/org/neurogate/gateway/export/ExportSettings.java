@@ -1,0 +1,44 @@
+package org.neurogate.gateway.export;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.neurogate.reports.deid.DeidentificationProfile;
+import org.neurogate.reports.deid.Pseudonyms;
+
+/** What an export needs to know about the site, whether a gateway or the CLI runs it. */
+public record ExportSettings(Path dataDir, Pseudonyms pseudonyms, DeidentificationProfile profile, String version) {
+
+    public static ExportSettings of(Path dataDir, ExportConfig config, String version) throws IOException {
+        return of(dataDir, config.secret(), config.secretFile(), config.dateShiftDays(),
+                config.safePrivate().orElse(List.of()), config.faceMarginMm(), version);
+    }
+
+    /** The settings from NEUROGATE_* environment variables (or system properties), as the gateway reads them. */
+    public static ExportSettings fromEnvironment(Path dataDir, String version) throws IOException {
+        return of(dataDir, setting("neurogate.export.secret"), setting("neurogate.export.secret-file").map(Path::of),
+                Integer.parseInt(setting("neurogate.export.date-shift-days").orElse("365")),
+                setting("neurogate.export.safe-private").map(s -> Arrays.stream(s.split(",")).map(String::strip)
+                        .filter(v -> !v.isEmpty()).toList()).orElse(List.of()),
+                Double.parseDouble(setting("neurogate.export.face-margin-mm").orElse("4")), version);
+    }
+
+    private static ExportSettings of(Path dataDir, Optional<String> secret, Optional<Path> secretFile, int shiftDays,
+                                     List<String> safePrivate, double faceMarginMm, String version) throws IOException {
+        byte[] key = secret.isPresent() ? Pseudonyms.configuredSecret(secret.get())
+                : Pseudonyms.siteSecret(secretFile.orElse(dataDir.resolve("export-secret.key")));
+        return new ExportSettings(dataDir, new Pseudonyms(key, shiftDays), new DeidentificationProfile(safePrivate,
+                faceMarginMm), version);
+    }
+
+    /** A setting: system property first, then its environment-variable form. */
+    static Optional<String> setting(String property) {
+        String value = System.getProperty(property);
+        if (value == null) {
+            value = System.getenv(property.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_"));
+        }
+        return Optional.ofNullable(value).filter(v -> !v.isBlank());
+    }
+}
