@@ -197,16 +197,17 @@ class ExportBenchmark {
             SELECT 'BENCH' || g || '|', 'BENCH' || g, NULL, 'BENCH^PATIENT' || g, '19500101', CASE WHEN g %% 2 = 0 THEN 'F' ELSE 'M' END
             FROM generate_series(1, %1$d) g;
             INSERT INTO study (study_instance_uid, patient_ref, study_date, accession_number, study_description)
-            SELECT '2.25.9' || g, p.id, to_char(date '1990-01-01' + (g %% 3650), 'YYYYMMDD'), 'ACC' || g, 'MR BRAIN'
+            SELECT '2.25.1000000000000000000000000000' || g, p.id, to_char(date '1990-01-01' + (g %% 3650), 'YYYYMMDD'),
+                   'ACC' || g, 'BENCH COPY'
             FROM generate_series(1, %1$d) g JOIN patient p ON p.patient_key = 'BENCH' || g || '|';
             INSERT INTO analysis_job (study_ref, state, attempts, started_at, finished_at, findings)
             SELECT t.id, 'DONE', 1, now(), now(), (SELECT findings FROM model_job)
-            FROM study t WHERE t.study_instance_uid LIKE '2.25.9%%';
+            FROM study t WHERE t.study_description = 'BENCH COPY';
             INSERT INTO finding (job_ref, study_ref, series_instance_uid, analysis, name, concept_scheme, concept_code,
                                  concept_meaning, value, unit, method, qc_flags)
             SELECT j.id, j.study_ref, f.series_instance_uid, f.analysis, f.name, f.concept_scheme, f.concept_code,
                    f.concept_meaning, f.value * (0.9 + (j.id %% 20) / 100.0), f.unit, f.method, f.qc_flags
-            FROM analysis_job j JOIN study t ON t.id = j.study_ref AND t.study_instance_uid LIKE '2.25.9%%'
+            FROM analysis_job j JOIN study t ON t.id = j.study_ref AND t.study_description = 'BENCH COPY'
             CROSS JOIN finding f WHERE f.job_ref = (SELECT id FROM model_job);
             """;
 }

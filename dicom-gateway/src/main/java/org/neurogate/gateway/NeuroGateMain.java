@@ -78,12 +78,7 @@ public class NeuroGateMain implements QuarkusApplication {
         return java.nio.file.Files.readString(file).strip();
     }
 
-    /** A setting read before Quarkus starts: system property first, then its environment-variable form. */
     private static Optional<String> setting(String property) {
-        String value = System.getProperty(property);
-        if (value == null) {
-            value = System.getenv(property.toUpperCase().replaceAll("[^A-Z0-9]", "_"));
-        }
-        return Optional.ofNullable(value).filter(v -> !v.isBlank());
+        return EarlySettings.get(property);
     }
 }

@@ -83,12 +83,16 @@ public class ResearchCohort {
         return out;
     }
 
-    /** A series' description, for the PHI scan of an export. */
-    public Map<String, String> seriesDescriptions(long studyRef) {
-        Map<String, String> out = new LinkedHashMap<>();
-        queue.list("SELECT series_instance_uid, series_description FROM series WHERE study_ref = ?",
-                ps -> ps.setLong(1, studyRef), rs -> out.put(rs.getString(1), rs.getString(2)), "reading series");
-        return out;
+    /** A series as the PHI scan of an export needs it: its UID and description. */
+    public record SeriesName(long studyRef, String seriesInstanceUid, String description) {
+    }
+
+    /** The series of the given studies, for the PHI scan of an export. */
+    public List<SeriesName> series(List<Long> studyRefs) {
+        return queue.list("""
+                SELECT study_ref, series_instance_uid, series_description FROM series WHERE study_ref = ANY (?)""",
+                ps -> ps.setArray(1, ps.getConnection().createArrayOf("bigint", studyRefs.toArray())),
+                rs -> new SeriesName(rs.getLong(1), rs.getString(2), rs.getString(3)), "reading series");
     }
 
     /** The stored instances of the given series of a study. */

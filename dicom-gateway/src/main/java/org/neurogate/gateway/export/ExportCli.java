@@ -113,6 +113,9 @@ public final class ExportCli {
             return export(ds, dataDir, query, out);
         } catch (Exception e) {
             System.err.println("neurogate export failed: " + e.getMessage());
+            if (ExportSettings.setting("neurogate.export.trace").isPresent()) {
+                e.printStackTrace();
+            }
             return 1;
         } finally {
             if (started != null) {

@@ -33,12 +33,8 @@ public record ExportSettings(Path dataDir, Pseudonyms pseudonyms, Deidentificati
                 faceMarginMm), version);
     }
 
-    /** A setting: system property first, then its environment-variable form. */
+    /** A setting as the gateway reads it: system property first, then its environment variable. */
     static Optional<String> setting(String property) {
-        String value = System.getProperty(property);
-        if (value == null) {
-            value = System.getenv(property.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_"));
-        }
-        return Optional.ofNullable(value).filter(v -> !v.isBlank());
+        return org.neurogate.gateway.EarlySettings.get(property);
     }
 }

@@ -190,6 +190,11 @@ public final class ResearchExport {
         Map<String, String> models = new TreeMap<>();
         int measurements = 0;
         progress.update(0, studies.size());
+        for (ResearchCohort.SeriesName series : cohort.series(studies.stream().map(s -> s.study().studyRef()).toList())) {
+            scan.add("SeriesInstanceUID", series.seriesInstanceUid());
+            scan.add("SeriesDescription", series.description());
+        }
+        long reported = System.nanoTime();
         try (ResearchTables.Csv findings = new ResearchTables.Csv(out.resolve("findings.csv"),
                 ResearchTables.FINDINGS.stream().map(ResearchTables.Column::name).toList());
              ResearchTables.Csv wide = new ResearchTables.Csv(out.resolve("studies.csv"),
@@ -237,7 +242,12 @@ public final class ResearchExport {
                 if (images != null) {
                     images.export(s, subject, studyUid);
                 }
-                progress.update(++done, studies.size());
+                done++;
+                // Progress is a database write: at most twice a second, and at the end.
+                if (System.nanoTime() - reported > 500_000_000L || done == studies.size()) {
+                    progress.update(done, studies.size());
+                    reported = System.nanoTime();
+                }
             }
         }
         ResearchTables.writeDictionary(out.resolve("data_dictionary.csv"));
@@ -270,10 +280,6 @@ public final class ResearchExport {
         scan.add("AccessionNumber", s.accessionNumber());
         scan.add("StudyDescription", s.studyDescription());
         scan.add("StudyInstanceUID", s.studyInstanceUid());
-        cohort.seriesDescriptions(s.studyRef()).forEach((uid, description) -> {
-            scan.add("SeriesInstanceUID", uid);
-            scan.add("SeriesDescription", description);
-        });
     }
 
     private ObjectNode manifest(String exportId, CohortQuery query, int subjects, int studies, int measurements,

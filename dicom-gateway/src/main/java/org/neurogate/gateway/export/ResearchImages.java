@@ -176,9 +176,10 @@ final class ResearchImages {
         for (String keyword : IDENTIFYING) {
             AttributeTag tag = dictionary.getTagFromName(keyword);
             Attribute a = tag == null ? null : header.get(tag);
-            if (a != null) {
+            if (a != null && a.getVM() > 0) {
                 try {
-                    for (String value : a.getStringValues()) {
+                    String[] values = a.getStringValues();
+                    for (String value : values == null ? new String[0] : values) {
                         scan.add(keyword, value);
                     }
                 } catch (com.pixelmed.dicom.DicomException ignored) {

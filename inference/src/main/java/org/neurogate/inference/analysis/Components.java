@@ -4,16 +4,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** 3D connected components (26-connectivity) of a voxel mask on an nx * ny * nz grid. */
-final class Components {
+public final class Components {
 
     /** Component labels per voxel (0 = outside the mask, 1..count) and each component's voxel count. */
-    record Labelled(int[] labels, int count, int[] sizes) {
+    public record Labelled(int[] labels, int count, int[] sizes) {
     }
 
     private Components() {
     }
 
-    static Labelled label(boolean[] mask, int nx, int ny, int nz) {
+    public static Labelled label(boolean[] mask, int nx, int ny, int nz) {
         int[] labels = new int[mask.length];
         List<Integer> sizes = new ArrayList<>();
         int[] stack = new int[mask.length];

@@ -1,16 +1,16 @@
 package org.neurogate.inference.analysis;
 
 /** Binary erosion and dilation with a 3 x 3 x 3 cube on an nx * ny * nz grid (outside counts as empty). */
-final class Morphology {
+public final class Morphology {
 
     private Morphology() {
     }
 
-    static boolean[] erode(boolean[] mask, int nx, int ny, int nz) {
+    public static boolean[] erode(boolean[] mask, int nx, int ny, int nz) {
         return apply(mask, nx, ny, nz, true);
     }
 
-    static boolean[] dilate(boolean[] mask, int nx, int ny, int nz) {
+    public static boolean[] dilate(boolean[] mask, int nx, int ny, int nz) {
         return apply(mask, nx, ny, nz, false);
     }
 

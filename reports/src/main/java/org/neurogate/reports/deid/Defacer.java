@@ -8,6 +8,8 @@ import com.pixelmed.dicom.SequenceAttribute;
 import com.pixelmed.dicom.TagFromName;
 import java.util.ArrayList;
 import java.util.List;
+import org.neurogate.inference.analysis.Components;
+import org.neurogate.inference.analysis.Morphology;
 import org.neurogate.inference.volume.Volume;
 
 /**
@@ -15,7 +17,8 @@ import org.neurogate.inference.volume.Volume;
  * "Quickshear defacing for neuroimages", HealthSec 2011). The brain mask is projected onto the
  * sagittal plane; of the edges of its convex hull that face forwards and downwards, the one nearest to
  * the anterior-inferior diagonal becomes a plane; everything more than a margin beyond it (eyes, nose,
- * mouth, chin) is set to zero. The hull contains the whole mask, so no brain voxel is ever touched.
+ * mouth, chin) is set to zero. The hull contains the whole brain (the mask's largest connected part),
+ * so no brain voxel is ever touched; only specks of the mask apart from the brain can be.
  *
  * <p>The plane lives in patient coordinates, so it applies to every image in the mask's frame of
  * reference, whatever its grid or orientation.
@@ -46,6 +49,7 @@ public final class Defacer {
      * @throws IllegalArgumentException when the mask is empty
      */
     public static FacePlane plane(Volume mask, double marginMm) {
+        boolean[] brain = brain(mask);
         // Only the top and bottom of each 1 mm column of the projection can be hull vertices.
         int bins = 1000;
         double[] lowS = new double[bins];
@@ -54,13 +58,12 @@ public final class Defacer {
         double[] highA = new double[bins];
         java.util.Arrays.fill(lowS, Double.POSITIVE_INFINITY);
         java.util.Arrays.fill(highS, Double.NEGATIVE_INFINITY);
-        float[] v = mask.voxels();
         int nx = mask.nx();
         int ny = mask.ny();
         for (int k = 0; k < mask.nz(); k++) {
             for (int j = 0; j < ny; j++) {
                 for (int i = 0; i < nx; i++) {
-                    if (v[(k * ny + j) * nx + i] <= 0) {
+                    if (!brain[(k * ny + j) * nx + i]) {
                         continue;
                     }
                     double[] p = mask.voxelToPatient(i, j, k);
@@ -121,6 +124,42 @@ public final class Defacer {
         }
         // a = -y, s = z in LPS.
         return new FacePlane(new double[] {0, -bestNa, bestNs}, offset + marginMm);
+    }
+
+    /**
+     * The brain the hull is drawn around: the mask's largest connected part, once opened. A segmentation
+     * of a real head labels a few specks in the neck or the orbits; left in, they pull the hull, and so
+     * the cut, into the face (on the ADNI T1 the cut fell below the chin).
+     */
+    static boolean[] brain(Volume mask) {
+        int nx = mask.nx();
+        int ny = mask.ny();
+        int nz = mask.nz();
+        float[] v = mask.voxels();
+        boolean[] inside = new boolean[v.length];
+        for (int i = 0; i < v.length; i++) {
+            inside[i] = v[i] > 0;
+        }
+        boolean[] eroded = Morphology.erode(inside, nx, ny, nz);
+        Components.Labelled parts = Components.label(eroded, nx, ny, nz);
+        int largest = 0;
+        for (int c = 1; c <= parts.count(); c++) {
+            if (largest == 0 || parts.sizes()[c] > parts.sizes()[largest]) {
+                largest = c;
+            }
+        }
+        if (largest == 0) {
+            return inside;
+        }
+        boolean[] core = new boolean[v.length];
+        for (int i = 0; i < v.length; i++) {
+            core[i] = parts.labels()[i] == largest;
+        }
+        boolean[] brain = Morphology.dilate(core, nx, ny, nz);
+        for (int i = 0; i < v.length; i++) {
+            brain[i] &= inside[i];
+        }
+        return brain;
     }
 
     /** Andrew's monotone chain: the convex hull, counter-clockwise in (a, s). */
