@@ -159,7 +159,7 @@ class ExportBenchmark {
                 runs[run] = (System.nanoTime() - start) / 1e9;
             }
             System.out.printf(Locale.ROOT, "  %-52s median %6.2f s (%.2f s a study; zips %,d bytes; no tables, no defacing,"
-                    + " random UIDs and dates per call)%n", "Orthanc 1.10 /anonymize + /archive, same " + studies.size()
+                    + " new random UIDs at every call)%n", "Orthanc 1.10 /anonymize + /archive, same " + studies.size()
                     + " studies", median(runs), median(runs) / studies.size(), bytes);
         } finally {
             orthanc.destroy();
