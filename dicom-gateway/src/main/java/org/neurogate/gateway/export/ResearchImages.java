@@ -28,8 +28,8 @@ import org.neurogate.reports.deid.DicomDeidentifier;
 /**
  * The images of an export: the analysed source series, NeuroGate's SR and SEGs, de-identified, and
  * the analysis label maps as NIfTI. Source images in the T1's frame of reference are defaced with the
- * plane of the T1 label map's intracranial mask; a T1 without a label map is not exported, nor is a
- * series that declares burned-in annotation (unless allowed).
+ * plane of the T1 label map's intracranial mask; without that label map they are not exported, nor is
+ * a series that declares burned-in annotation (unless allowed).
  *
  * <p>Layout: {@code dicom/<subject>/<study>/<series>/<sop>.dcm} and {@code labels/<subject>/<study>/<map>.nii.gz},
  * every name a remapped UID or a pseudonym.
@@ -111,33 +111,32 @@ final class ResearchImages {
         for (AnalysisQueue.StoredInstance i : cohort.instances(study.studyRef(), List.copyOf(series))) {
             bySeries.get(i.seriesInstanceUid()).add(i);
         }
-        String faceFrame = null;
+        // The face is cut in the T1's frame of reference: every series of the session that shares it.
+        List<AnalysisQueue.StoredInstance> t1Instances = t1 == null ? List.of() : bySeries.getOrDefault(t1, List.of());
+        String faceFrame = t1Instances.isEmpty() ? null : frameOfReference(dataDir.resolve(t1Instances.get(0).storagePath()));
         for (Map.Entry<String, List<AnalysisQueue.StoredInstance>> e : bySeries.entrySet()) {
             String seriesUid = e.getKey();
-            boolean isT1 = seriesUid.equals(t1);
-            if (isT1 && plane == null) {
-                skipped.add(new Skipped(settings.pseudonyms().uid(seriesUid),
-                        "T1 without a brain label map: it cannot be defaced"));
-                continue;
-            }
+            boolean deface = false;
             boolean first = true;
             for (AnalysisQueue.StoredInstance instance : e.getValue()) {
                 AttributeList list = read(dataDir.resolve(instance.storagePath()));
                 if (first) {
                     first = false;
+                    String frame = Attribute.getSingleStringValueOrEmptyString(list, TagFromName.FrameOfReferenceUID);
+                    deface = seriesUid.equals(t1) || (faceFrame != null && !faceFrame.isEmpty() && faceFrame.equals(frame));
+                    String refused = null;
                     if ("YES".equalsIgnoreCase(Attribute.getSingleStringValueOrEmptyString(list,
                             TagFromName.BurnedInAnnotation).strip()) && !burnedInAllowed) {
-                        skipped.add(new Skipped(settings.pseudonyms().uid(seriesUid),
-                                "BurnedInAnnotation YES (allowBurnedInAnnotation not given)"));
+                        refused = "BurnedInAnnotation YES (allowBurnedInAnnotation not given)";
+                    } else if (deface && plane == null) {
+                        refused = "in the T1's frame of reference, with no brain label map to deface it against";
+                    }
+                    if (refused != null) {
+                        skipped.add(new Skipped(settings.pseudonyms().uid(seriesUid), refused));
                         break;
                     }
                     identifying(list);
-                    if (isT1) {
-                        faceFrame = Attribute.getSingleStringValueOrEmptyString(list, TagFromName.FrameOfReferenceUID);
-                    }
                 }
-                String frame = Attribute.getSingleStringValueOrEmptyString(list, TagFromName.FrameOfReferenceUID);
-                boolean deface = plane != null && (isT1 || (!frame.isEmpty() && frame.equals(faceFrame)));
                 if (deface) {
                     Defacer.deface(list, plane);
                     defaced++;
@@ -159,6 +158,16 @@ final class ResearchImages {
                 }
             }
         }
+    }
+
+    private static String frameOfReference(Path file) throws IOException {
+        AttributeList header = new AttributeList();
+        try {
+            header.read(file.toFile(), TagFromName.PixelData);
+        } catch (com.pixelmed.dicom.DicomException e) {
+            throw new IOException("reading a stored object failed: " + e.getMessage(), e);
+        }
+        return Attribute.getSingleStringValueOrEmptyString(header, TagFromName.FrameOfReferenceUID);
     }
 
     private Defacer.FacePlane facePlane(Path t1Labels) throws IOException {
