@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.neurogate.gateway.EarlySettings;
 import org.neurogate.persistence.AnalysisQueue;
 import org.neurogate.persistence.EmbeddedDatabase;
 import org.neurogate.persistence.ExportJobs;
@@ -86,7 +87,7 @@ public final class ExportCli {
             System.err.println(USAGE);
             return 2;
         }
-        Path dataDir = Path.of(ExportSettings.setting("neurogate.data-dir").orElse("data")).toAbsolutePath();
+        Path dataDir = Path.of(EarlySettings.get("neurogate.data-dir").orElse("data")).toAbsolutePath();
         EmbeddedDatabase started = null;
         try {
             if (Files.isDirectory(out) && isEmpty(out)) {
@@ -94,12 +95,12 @@ public final class ExportCli {
             } else if (Files.exists(out)) {
                 throw new IllegalArgumentException(out + " exists and is not empty");
             }
-            Optional<String> url = ExportSettings.setting("quarkus.datasource.jdbc.url");
+            Optional<String> url = EarlySettings.get("quarkus.datasource.jdbc.url");
             PGSimpleDataSource ds = new PGSimpleDataSource();
             if (url.isPresent()) {
                 ds.setURL(url.get());
-                ExportSettings.setting("quarkus.datasource.username").ifPresent(ds::setUser);
-                ExportSettings.setting("quarkus.datasource.password").ifPresent(ds::setPassword);
+                EarlySettings.get("quarkus.datasource.username").ifPresent(ds::setUser);
+                EarlySettings.get("quarkus.datasource.password").ifPresent(ds::setPassword);
             } else {
                 Path cluster = dataDir.resolve("pgdata");
                 Optional<Integer> port = EmbeddedDatabase.runningPort(cluster);
@@ -113,7 +114,7 @@ public final class ExportCli {
             return export(ds, dataDir, query, out);
         } catch (Exception e) {
             System.err.println("neurogate export failed: " + e.getMessage());
-            if (ExportSettings.setting("neurogate.export.trace").isPresent()) {
+            if (EarlySettings.get("neurogate.export.trace").isPresent()) {
                 e.printStackTrace();
             }
             return 1;

@@ -38,6 +38,8 @@ public class ExportService {
     private final StorageConfig storage;
     private final ExportConfig config;
     private final String version;
+    /** Read at start: the site secret is made (or its configuration checked) then, not at the first export. */
+    private ExportSettings settings;
     private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "research-export");
         t.setDaemon(true);
@@ -54,8 +56,7 @@ public class ExportService {
     }
 
     void start(@Observes StartupEvent event) throws IOException {
-        // The site secret is made (or its configuration checked) at start, not at the first export.
-        ExportSettings.of(storage.dataDir(), config, version);
+        settings = ExportSettings.of(storage.dataDir(), config, version);
         int requeued = jobs.requeueInterrupted();
         if (requeued > 0) {
             LOG.infof("Research export: %d interrupted export(s) queued again", requeued);
@@ -98,7 +99,7 @@ public class ExportService {
             CohortQuery query = JSON.readValue(job.cohortJson(), CohortQuery.class);
             ResearchExport.delete(dir);
             Files.deleteIfExists(archive(job.id()));
-            ResearchExport export = new ResearchExport(ExportSettings.of(storage.dataDir(), config, version), cohort);
+            ResearchExport export = new ResearchExport(settings, cohort);
             ResearchExport.Result result = export.run(job.id(), query, dir, (done, total) -> jobs.progress(job.id(), done, total));
             zip(dir, archive(job.id()));
             jobs.finish(job.id(), storage.dataDir().relativize(dir).toString(), new ExportJobs.AuditEntry(job.id(),

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.neurogate.gateway.EarlySettings;
 import org.neurogate.reports.deid.DeidentificationProfile;
 import org.neurogate.reports.deid.Pseudonyms;
 
@@ -18,11 +19,11 @@ public record ExportSettings(Path dataDir, Pseudonyms pseudonyms, Deidentificati
 
     /** The settings from NEUROGATE_* environment variables (or system properties), as the gateway reads them. */
     public static ExportSettings fromEnvironment(Path dataDir, String version) throws IOException {
-        return of(dataDir, setting("neurogate.export.secret"), setting("neurogate.export.secret-file").map(Path::of),
-                Integer.parseInt(setting("neurogate.export.date-shift-days").orElse("365")),
-                setting("neurogate.export.safe-private").map(s -> Arrays.stream(s.split(",")).map(String::strip)
+        return of(dataDir, EarlySettings.get("neurogate.export.secret"), EarlySettings.get("neurogate.export.secret-file").map(Path::of),
+                Integer.parseInt(EarlySettings.get("neurogate.export.date-shift-days").orElse("365")),
+                EarlySettings.get("neurogate.export.safe-private").map(s -> Arrays.stream(s.split(",")).map(String::strip)
                         .filter(v -> !v.isEmpty()).toList()).orElse(List.of()),
-                Double.parseDouble(setting("neurogate.export.face-margin-mm").orElse("4")), version);
+                Double.parseDouble(EarlySettings.get("neurogate.export.face-margin-mm").orElse("4")), version);
     }
 
     private static ExportSettings of(Path dataDir, Optional<String> secret, Optional<Path> secretFile, int shiftDays,
@@ -31,10 +32,5 @@ public record ExportSettings(Path dataDir, Pseudonyms pseudonyms, Deidentificati
                 : Pseudonyms.siteSecret(secretFile.orElse(dataDir.resolve("export-secret.key")));
         return new ExportSettings(dataDir, new Pseudonyms(key, shiftDays), new DeidentificationProfile(safePrivate,
                 faceMarginMm), version);
-    }
-
-    /** A setting as the gateway reads it: system property first, then its environment variable. */
-    static Optional<String> setting(String property) {
-        return org.neurogate.gateway.EarlySettings.get(property);
     }
 }

@@ -124,12 +124,13 @@ public final class ResearchExport {
         if (Boolean.TRUE.equals(q.signedOnly()) && !s.study().signed()) {
             return false;
         }
-        if (q.modelId() != null && rows(s).stream().noneMatch(r -> q.modelId().equals(r.modelId())
+        List<Row> rows = q.modelId() != null || !q.where().isEmpty() ? rows(s) : List.of();
+        if (q.modelId() != null && rows.stream().noneMatch(r -> q.modelId().equals(r.modelId())
                 && (q.modelVersion() == null || q.modelVersion().equals(r.modelVersion())))) {
             return false;
         }
         for (CohortQuery.Threshold t : q.thresholds()) {
-            Double x = rows(s).stream().filter(r -> r.finding().analysis().equals(t.analysis())
+            Double x = rows.stream().filter(r -> r.finding().analysis().equals(t.analysis())
                             && r.finding().name().equals(t.measurement()))
                     .map(r -> switch (t.of()) {
                         case "percentile" -> r.percentile();
