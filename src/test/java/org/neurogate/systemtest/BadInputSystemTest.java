@@ -1,6 +1,7 @@
 package org.neurogate.systemtest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.pixelmed.dicom.Attribute;
@@ -8,6 +9,7 @@ import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.SOPClass;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.TransferSyntax;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -28,14 +30,16 @@ class BadInputSystemTest {
 
     private static GatewayProcess gateway;
     private static List<Path> valid;
+    private static Path work;
 
     @BeforeAll
     static void start() throws Exception {
-        Path work = TestEnvironment.workDir("bad-input");
+        work = TestEnvironment.workDir("bad-input");
         // A model pack that cannot be used must be refused by name at start, not stop the gateway.
         Path brokenPack = java.nio.file.Files.createDirectories(work.resolve("broken-pack"));
         java.nio.file.Files.write(brokenPack.resolve("mystery.onnx"), new byte[] {1, 2, 3});
-        gateway = GatewayProcess.start(work.resolve("data"), Map.of("NEUROGATE_MODEL_PACKS", brokenPack.toString()));
+        gateway = GatewayProcess.start(work.resolve("data"), Map.of("NEUROGATE_MODEL_PACKS", brokenPack.toString(),
+                "NEUROGATE_STORAGE_MAX_OBJECT_BYTES", "1000000"));
         valid = SyntheticMrSeries.write(new SyntheticMrSeries.Spec(90210, 0, 6, 64, 1.0), work.resolve("valid"));
     }
 
@@ -132,6 +136,180 @@ class BadInputSystemTest {
             assertEquals(3, scu.result(1), "abstract-syntax-not-supported");
             assertEquals(0, scu.result(3));
         }
+    }
+
+    // ---- values the catalog files by: refused by name, never "database unavailable" ----
+
+    @Test
+    void anOverLongAccessionNumberIsRefusedByNameAndLeavesNoFile() throws Exception {
+        Path file = mutated(valid.get(4), "long-accession", list ->
+                DicomFiles.set(list, TagFromName.AccessionNumber, "ACC-12345678901234"));
+        RawScu.Status status = storeFile(file);
+        assertEquals(0xC003, status.code(), status.comment());
+        assertTrue(status.comment().contains("AccessionNumber") && status.comment().contains("16"), status.comment());
+        assertFalse(Files.exists(DicomFiles.storedPath(gateway.dataDir(), file)), "no orphan file");
+    }
+
+    @Test
+    void aDateWrittenWithDashesIsRefusedByName() throws Exception {
+        Path file = mutated(valid.get(4), "dashed-date", list ->
+                DicomFiles.set(list, TagFromName.PatientBirthDate, "1980-05-01"));
+        RawScu.Status status = storeFile(file);
+        assertEquals(0xC003, status.code(), status.comment());
+        assertTrue(status.comment().contains("PatientBirthDate"), status.comment());
+    }
+
+    @Test
+    void aMultiValuedUidIsRefused() throws Exception {
+        Path file = mutated(valid.get(4), "two-series-uids", list ->
+                DicomFiles.set(list, TagFromName.SeriesInstanceUID, "1.2.3", "4.5"));
+        RawScu.Status status = storeFile(file);
+        assertEquals(0xC001, status.code(), status.comment());
+        assertTrue(status.comment().contains("SeriesInstanceUID"), status.comment());
+    }
+
+    // ---- broken encodings, each made by mutating a real file ----
+
+    @Test
+    void shortPixelDataIsRefused() throws Exception {
+        Path file = mutated(valid.get(5), "short-pixels", list -> {
+            try {
+                Attribute pixels = new com.pixelmed.dicom.OtherWordAttribute(TagFromName.PixelData);
+                pixels.setValues(new short[64 * 32]);
+                list.put(pixels);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        RawScu.Status status = storeFile(file);
+        assertEquals(0xC004, status.code(), status.comment());
+        assertTrue(status.comment().startsWith("Pixel Data short"), status.comment());
+    }
+
+    @Test
+    void emptyPixelDataIsRefused() throws Exception {
+        Path file = mutated(valid.get(5), "empty-pixels", list ->
+                list.put(new com.pixelmed.dicom.OtherWordAttribute(TagFromName.PixelData)));
+        assertEquals(0xC004, storeFile(file).code());
+    }
+
+    @Test
+    void aStrayDelimiterAtTheTopLevelIsRefused() throws Exception {
+        byte[] stray = {(byte) 0xFE, (byte) 0xFF, (byte) 0xDD, (byte) 0xE0, 0, 0, 0, 0};
+        RawScu.Status status = storeBytes(valid.get(5), concat(stray, DicomFiles.dataSetBytes(valid.get(5))));
+        assertEquals(0xC004, status.code(), status.comment());
+        assertTrue(status.comment().contains("(FFFE,E0DD)"), status.comment());
+    }
+
+    @Test
+    void aStrayItemAtTheTopLevelIsRefused() throws Exception {
+        byte[] stray = {(byte) 0xFE, (byte) 0xFF, 0, (byte) 0xE0, 4, 0, 0, 0, 1, 2, 3, 4};
+        assertCannotUnderstand(storeBytes(valid.get(5), concat(stray, DicomFiles.dataSetBytes(valid.get(5)))));
+    }
+
+    @Test
+    void aVrThatIsNotAVrIsRefused() throws Exception {
+        // (0008,0012) InstanceCreationDate with the VR bytes "ZQ".
+        byte[] bad = {0x08, 0, 0x12, 0, 'Z', 'Q', 8, 0, '2', '0', '2', '0', '0', '1', '0', '1'};
+        RawScu.Status status = storeBytes(valid.get(5), concat(bad, DicomFiles.dataSetBytes(valid.get(5))));
+        assertEquals(0xC004, status.code(), status.comment());
+        assertTrue(status.comment().contains("no valid VR"), status.comment());
+    }
+
+    @Test
+    void deepSequenceNestingGetsAStatusAndOneLogLine() throws Exception {
+        java.io.ByteArrayOutputStream nested = new java.io.ByteArrayOutputStream();
+        int depth = 400;
+        byte[] open = {0x08, 0, 0x40, 0x11, 'S', 'Q', 0, 0, -1, -1, -1, -1, (byte) 0xFE, (byte) 0xFF, 0, (byte) 0xE0, -1, -1, -1, -1};
+        byte[] close = {(byte) 0xFE, (byte) 0xFF, 0x0D, (byte) 0xE0, 0, 0, 0, 0, (byte) 0xFE, (byte) 0xFF, (byte) 0xDD, (byte) 0xE0, 0, 0, 0, 0};
+        for (int i = 0; i < depth; i++) {
+            nested.write(open);
+        }
+        for (int i = 0; i < depth; i++) {
+            nested.write(close);
+        }
+        String sop = DicomFiles.string(valid.get(5), TagFromName.SOPInstanceUID);
+        long stackLinesBefore = gateway.log().lines().filter(l -> l.strip().startsWith("at ")).count();
+        try (RawScu scu = RawScu.associate(gateway.dicomPort(), "TESTSCU", List.of(MR_CONTEXT))) {
+            RawScu.Status status = scu.store(1, MR, sop, concat(nested.toByteArray(), DicomFiles.dataSetBytes(valid.get(5))));
+            assertEquals(0xC004, status.code(), status.comment());
+            assertTrue(status.comment().contains("nested deeper"), status.comment());
+            // The association is still usable.
+            assertEquals(0x0000, scu.store(1, MR, sop, DicomFiles.dataSetBytes(valid.get(5))).code());
+        }
+        assertEquals(stackLinesBefore, gateway.log().lines().filter(l -> l.strip().startsWith("at ")).count(),
+                "no stack trace logged");
+    }
+
+    // ---- hostile commands ----
+
+    @Test
+    void aThousandCStoresWithoutAffectedUidsLeakNoSpoolFilesOrDescriptors() throws Exception {
+        byte[] dataSet = DicomFiles.dataSetBytes(valid.get(5));
+        long descriptorsBefore = gateway.openFileDescriptors();
+        try (RawScu scu = RawScu.associate(gateway.dicomPort(), "TESTSCU", List.of(MR_CONTEXT))) {
+            for (int i = 0; i < 1000; i++) {
+                boolean noInstance = i % 2 == 0;
+                byte[] command = RawScu.storeCommand(noInstance ? MR : null,
+                        noInstance ? null : DicomFiles.string(valid.get(5), TagFromName.SOPInstanceUID), i + 1);
+                RawScu.Status status = scu.storeWithCommand(1, command, dataSet);
+                assertEquals(0xC001, status.code(), status.comment());
+                assertTrue(status.comment().contains(noInstance ? "SOP Instance UID" : "SOP Class UID"), status.comment());
+            }
+        }
+        try (var parts = Files.list(gateway.dataDir().resolve("spool"))) {
+            assertEquals(0, parts.filter(p -> p.toString().endsWith(".part")).count(), "no spool file left");
+        }
+        long descriptorsAfter = gateway.openFileDescriptors();
+        assertTrue(descriptorsAfter <= descriptorsBefore + 10,
+                "descriptors " + descriptorsBefore + " before, " + descriptorsAfter + " after");
+    }
+
+    @Test
+    void aCommandSetThatNeverEndsIsCutOffAt64Kilobytes() throws Exception {
+        try (RawScu scu = RawScu.associate(gateway.dicomPort(), "TESTSCU", List.of(MR_CONTEXT))) {
+            byte[] fragment = new byte[16000];
+            try {
+                for (int i = 0; i < 8; i++) {
+                    scu.commandFragment(1, fragment);
+                }
+            } catch (java.io.IOException abortedWhileSending) {
+                return; // the gateway closed the connection already
+            }
+            assertTrue(scu.closedByPeerWithin(10_000), "the association is aborted");
+        }
+        assertTrue(gateway.log().contains("command set longer than 65536 bytes"));
+    }
+
+    @Test
+    void anObjectOverTheSizeLimitIsRefusedWithA700BeforeTheDiskFills() throws Exception {
+        byte[] big = concat(DicomFiles.dataSetBytes(valid.get(5)), new byte[1_200_000]);
+        RawScu.Status status = storeBytes(valid.get(5), big);
+        assertEquals(0xA700, status.code(), status.comment());
+        assertTrue(status.comment().contains("larger than the limit"), status.comment());
+        try (var parts = Files.list(gateway.dataDir().resolve("spool"))) {
+            assertEquals(0, parts.count(), "the spool is empty again");
+        }
+    }
+
+    private static Path mutated(Path file, String name, java.util.function.Consumer<AttributeList> change) throws Exception {
+        return DicomFiles.mutate(file, work.resolve("mutated").resolve(name + ".dcm"), change);
+    }
+
+    private static RawScu.Status storeFile(Path file) throws Exception {
+        return storeBytes(file, DicomFiles.dataSetBytes(file));
+    }
+
+    private static RawScu.Status storeBytes(Path file, byte[] dataSet) throws Exception {
+        try (RawScu scu = RawScu.associate(gateway.dicomPort(), "TESTSCU", List.of(MR_CONTEXT))) {
+            return scu.store(1, MR, DicomFiles.string(file, TagFromName.SOPInstanceUID), dataSet);
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] all = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 
     private static void assertCannotUnderstand(RawScu.Status status) {

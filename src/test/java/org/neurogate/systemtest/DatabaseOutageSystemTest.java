@@ -30,7 +30,8 @@ class DatabaseOutageSystemTest {
         EmbeddedPostgres database = startDatabase(cluster, pgPort);
         try (GatewayProcess gateway = GatewayProcess.start(work.resolve("data"), GatewayProcess.env(
                 "QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://localhost:" + pgPort + "/postgres",
-                "QUARKUS_DATASOURCE_USERNAME", "postgres"))) {
+                "QUARKUS_DATASOURCE_USERNAME", "postgres",
+                "NEUROGATE_AVAILABILITY_DATABASE_DOWN_LIVENESS", "3s"))) {
             Dcmtk.Background storescu = Dcmtk.storescuInBackground("STORESCU", gateway.dicomPort(), files,
                     work.resolve("storescu.log"));
             gateway.awaitMetric("neurogate_instances_received_total", 10, Duration.ofSeconds(60));
@@ -38,8 +39,17 @@ class DatabaseOutageSystemTest {
             Dcmtk.Result sent = storescu.finish();
             assertTrue(sent.failures() > 0, "instances sent while the database was down must fail:\n" + sent.output());
             assertTrue(gateway.log().contains("refused with 0xA701"), "database failure status in the log");
+            // While the database is down, no one is told all is well: associations are refused, readiness
+            // is down, and past the liveness limit liveness is down too, for a supervisor to restart us.
+            Dcmtk.Result echo = Dcmtk.echoscu("STORESCU", "NEUROGATE", gateway.dicomPort());
+            assertTrue(echo.exitCode() != 0, "C-ECHO must not succeed while the database is down:\n" + echo.output());
+            assertEquals(503, gateway.get("/q/health/ready", false).statusCode());
+            awaitStatus(gateway, "/q/health/live", 503, Duration.ofSeconds(20));
 
             database = startDatabase(cluster, pgPort);
+            awaitStatus(gateway, "/q/health/live", 200, Duration.ofSeconds(20));
+            awaitStatus(gateway, "/q/health/ready", 200, Duration.ofSeconds(20));
+            assertEquals(0, Dcmtk.echoscu("STORESCU", "NEUROGATE", gateway.dicomPort()).exitCode());
             String studyUid = DicomFiles.string(files.get(0), TagFromName.StudyInstanceUID);
             // Every success the sender saw is recorded. At most one more row can exist: the commit in
             // flight when the server went down may have reached the disk while its reply did not, and
@@ -66,6 +76,19 @@ class DatabaseOutageSystemTest {
         } finally {
             database.close();
         }
+    }
+
+    private static void awaitStatus(GatewayProcess gateway, String path, int status, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int last = -1;
+        while (System.nanoTime() < deadline) {
+            last = gateway.get(path, false).statusCode();
+            if (last == status) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError(path + " answered " + last + ", expected " + status + " within " + timeout);
     }
 
     private static EmbeddedPostgres startDatabase(Path cluster, int port) throws Exception {

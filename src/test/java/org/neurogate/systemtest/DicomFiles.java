@@ -48,6 +48,37 @@ final class DicomFiles {
                 .resolve(Attribute.getSingleStringValueOrNull(list, TagFromName.SOPInstanceUID) + ".dcm");
     }
 
+    /** A copy of {@code file} changed by {@code change}, written as explicit VR little endian to {@code out}. */
+    static Path mutate(Path file, Path out, java.util.function.Consumer<AttributeList> change) throws Exception {
+        AttributeList list = read(file);
+        change.accept(list);
+        list.removeGroupLengthAttributes();
+        list.remove(TagFromName.TransferSyntaxUID);
+        com.pixelmed.dicom.FileMetaInformation.addFileMetaInformation(list,
+                com.pixelmed.dicom.TransferSyntax.ExplicitVRLittleEndian, "TESTSCU");
+        java.nio.file.Files.createDirectories(out.getParent());
+        list.write(out.toFile(), com.pixelmed.dicom.TransferSyntax.ExplicitVRLittleEndian, true, true);
+        return out;
+    }
+
+    /** Replaces (or adds) a string attribute's values in {@code list}. */
+    static void set(AttributeList list, AttributeTag tag, String... values) {
+        try {
+            Attribute a = list.get(tag);
+            if (a == null) {
+                a = com.pixelmed.dicom.AttributeFactory.newAttribute(tag,
+                        com.pixelmed.dicom.DicomDictionary.StandardDictionary.getValueRepresentationFromTag(tag));
+                list.put(a);
+            }
+            a.removeValues();
+            for (String v : values) {
+                a.addValue(v);
+            }
+        } catch (com.pixelmed.dicom.DicomException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The text of an Encapsulated PDF instance's document, as PDFBox extracts it. */
     static String pdfText(Path object) throws Exception {
         AttributeList list = new AttributeList();

@@ -34,6 +34,8 @@ final class GatewayProcess implements AutoCloseable {
     private final Path log;
     private Process process;
     private int starts;
+    private boolean viaLauncher;
+    private boolean awaitReadiness = true;
 
     private GatewayProcess(Path dataDir, Map<String, String> extraEnv) throws IOException {
         this.dataDir = dataDir;
@@ -49,13 +51,37 @@ final class GatewayProcess implements AutoCloseable {
         return gateway;
     }
 
+    /** Started as an operator does, with {@code ./neurogate run} (the launcher's JVM options included). */
+    static GatewayProcess startWithLauncher(Path dataDir, Map<String, String> extraEnv) throws Exception {
+        GatewayProcess gateway = new GatewayProcess(dataDir, extraEnv);
+        gateway.viaLauncher = true;
+        gateway.restart();
+        return gateway;
+    }
+
+    /** Started and alive (liveness up), without waiting to be ready: for tests of what readiness refuses. */
+    static GatewayProcess startAlive(Path dataDir, Map<String, String> extraEnv) throws Exception {
+        GatewayProcess gateway = new GatewayProcess(dataDir, extraEnv);
+        gateway.awaitReadiness = false;
+        gateway.restart();
+        return gateway;
+    }
+
     /** Starts (again) on the same data directory and ports, and waits until it is ready. */
     void restart() throws Exception {
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx3g", "-jar",
-                TestEnvironment.gatewayJar().toAbsolutePath().toString()));
+        List<String> command = viaLauncher
+                ? List.of(TestEnvironment.repositoryRoot().resolve("neurogate").toString(), "run")
+                : new ArrayList<>(List.of(javaBinary(), "-Xmx3g", "-jar",
+                        TestEnvironment.gatewayJar().toAbsolutePath().toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        if (viaLauncher) {
+            builder.directory(dataDir.getParent().toFile()); // a crash file must not land here
+        }
         Map<String, String> env = builder.environment();
+        if (viaLauncher) {
+            env.put("NEUROGATE_JAVA_OPTS", "-Xmx3g");
+        }
         env.put("NEUROGATE_DATA_DIR", dataDir.toString());
         env.put("NEUROGATE_DICOM_PORT", Integer.toString(dicomPort));
         env.put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
@@ -70,6 +96,17 @@ final class GatewayProcess implements AutoCloseable {
 
     int dicomPort() {
         return dicomPort;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Open file descriptors of the gateway process (Linux /proc). */
+    long openFileDescriptors() throws IOException {
+        try (var fds = Files.list(Path.of("/proc", Long.toString(process.pid()), "fd"))) {
+            return fds.count();
+        }
     }
 
     int httpPort() {
@@ -184,14 +221,29 @@ final class GatewayProcess implements AutoCloseable {
         throw new AssertionError("condition not met on " + path + " within " + timeout + "; last answer: " + last);
     }
 
+    /** SIGTERM, as a supervisor stops us; answers the exit status. */
+    int terminate() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(90, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("gateway did not stop within 90 s of SIGTERM");
+        }
+        return process.exitValue();
+    }
+
+    boolean alive() {
+        return process != null && process.isAlive();
+    }
+
     private void waitUntilReady(Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
+        String health = awaitReadiness ? "/q/health/ready" : "/q/health/live";
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("gateway exited with " + process.exitValue() + "; log:\n" + log());
             }
             try {
-                if (get("/q/health/ready", false).statusCode() == 200) {
+                if (get(health, false).statusCode() == 200) {
                     return;
                 }
             } catch (IOException notYet) {

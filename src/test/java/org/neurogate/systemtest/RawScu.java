@@ -45,7 +45,9 @@ final class RawScu implements AutoCloseable {
 
     /** Associates as {@code callingAe}; returns null-free RawScu or throws if rejected. */
     static RawScu associate(int port, String callingAe, List<Context> contexts) throws IOException {
-        RawScu scu = new RawScu(new Socket("localhost", port));
+        Socket socket = new Socket("localhost", port);
+        socket.setTcpNoDelay(true);
+        RawScu scu = new RawScu(socket);
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         DataOutputStream b = new DataOutputStream(body);
         b.writeShort(1);
@@ -96,6 +98,42 @@ final class RawScu implements AutoCloseable {
     /** Sends a C-STORE-RQ with {@code dataSet} as its data set and returns the response status. */
     Status store(int contextId, String sopClassUid, String sopInstanceUid, byte[] dataSet) throws Exception {
         byte[] command = new CStoreRequestCommandMessage(sopClassUid, sopInstanceUid, null, ++messageId).getBytes();
+        return storeWithCommand(contextId, command, dataSet);
+    }
+
+    /**
+     * A C-STORE-RQ command set built field by field, so a test can leave fields out: null UIDs are omitted.
+     * Implicit VR little endian, with its group length (PS3.7 E.1).
+     */
+    static byte[] storeCommand(String sopClassUid, String sopInstanceUid, int messageId) throws Exception {
+        AttributeList list = new AttributeList();
+        if (sopClassUid != null) {
+            put(list, new com.pixelmed.dicom.UniqueIdentifierAttribute(TagFromName.AffectedSOPClassUID), sopClassUid);
+        }
+        put(list, new com.pixelmed.dicom.UnsignedShortAttribute(TagFromName.CommandField), "1");
+        put(list, new com.pixelmed.dicom.UnsignedShortAttribute(TagFromName.MessageID), Integer.toString(messageId));
+        put(list, new com.pixelmed.dicom.UnsignedShortAttribute(TagFromName.Priority), "0");
+        put(list, new com.pixelmed.dicom.UnsignedShortAttribute(TagFromName.CommandDataSetType), "1");
+        if (sopInstanceUid != null) {
+            put(list, new com.pixelmed.dicom.UniqueIdentifierAttribute(TagFromName.AffectedSOPInstanceUID), sopInstanceUid);
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        list.write(new com.pixelmed.dicom.DicomOutputStream(body, null, TransferSyntax.ImplicitVRLittleEndian));
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        DataOutputStream o = new DataOutputStream(all);
+        o.write(new byte[] {0, 0, 0, 0, 4, 0, 0, 0});
+        o.writeInt(Integer.reverseBytes(body.size()));
+        o.write(body.toByteArray());
+        return all.toByteArray();
+    }
+
+    private static void put(AttributeList list, Attribute a, String value) throws Exception {
+        a.addValue(value);
+        list.put(a);
+    }
+
+    /** Sends {@code command} and {@code dataSet} as one C-STORE and returns the response status. */
+    Status storeWithCommand(int contextId, byte[] command, byte[] dataSet) throws Exception {
         pdata(contextId, command, 0x03);
         int offset = 0;
         do {
@@ -116,6 +154,49 @@ final class RawScu implements AutoCloseable {
         rsp.read(new DicomInputStream(new ByteArrayInputStream(commandBytes), TransferSyntax.ImplicitVRLittleEndian, false));
         return new Status(Attribute.getSingleIntegerValueOrDefault(rsp, TagFromName.Status, -1),
                 Attribute.getSingleStringValueOrNull(rsp, TagFromName.ErrorComment));
+    }
+
+    /** Sends one command fragment that is not the last: a command set that never ends. */
+    void commandFragment(int contextId, byte[] value) throws IOException {
+        pdata(contextId, value, 0x01);
+    }
+
+    /**
+     * Starts a P-DATA-TF PDU announcing a command fragment, then sends its bytes one every
+     * {@code intervalMillis}; true as soon as the peer aborts or closes, false after {@code bytes} bytes.
+     */
+    boolean dripPdu(int intervalMillis, int bytes) throws IOException, InterruptedException {
+        out.write(new byte[] {0x04, 0, 0, 0, 0, 100});
+        out.flush();
+        for (int i = 0; i < bytes; i++) {
+            if (closedByPeerWithin(intervalMillis)) {
+                return true;
+            }
+            try {
+                out.write(0);
+                out.flush();
+            } catch (IOException closed) {
+                return true;
+            }
+        }
+        return closedByPeerWithin(intervalMillis);
+    }
+
+    /** Waits up to {@code millis} for the peer to abort or close; true when it did. */
+    boolean closedByPeerWithin(int millis) throws IOException {
+        socket.setSoTimeout(millis);
+        try {
+            while (true) {
+                int type = in.read();
+                if (type < 0 || type == 0x07) {
+                    return true;
+                }
+            }
+        } catch (java.net.SocketTimeoutException stillOpen) {
+            return false;
+        } catch (IOException reset) {
+            return true;
+        }
     }
 
     @Override

@@ -24,6 +24,15 @@ final class TestEnvironment {
         return jar;
     }
 
+    /** The checkout: where the launcher ({@code neurogate}) is. */
+    static Path repositoryRoot() {
+        Path root = Path.of(System.getProperty("ng.repository.root", "../..")).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(root.resolve("neurogate"))) {
+            throw new IllegalStateException("no launcher in " + root);
+        }
+        return root;
+    }
+
     /** A folder of ../shared/data; the test is skipped, saying so, when ../shared is absent. */
     static Path sharedData(String name) {
         Path dir = Path.of(System.getProperty("ng.shared.dir", "../../../shared")).resolve("data").resolve(name);

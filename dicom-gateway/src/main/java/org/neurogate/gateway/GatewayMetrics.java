@@ -14,6 +14,7 @@ public class GatewayMetrics {
     private final Counter bytesReceived;
     private final Counter duplicateInstances;
     private final AtomicLong queuedJobs = new AtomicLong();
+    private final AtomicLong orphans = new AtomicLong();
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -25,6 +26,7 @@ public class GatewayMetrics {
                 .description("C-STOREs of an already recorded SOP Instance UID (acknowledged, not stored again)")
                 .register(registry);
         registry.gauge("neurogate.analysis.queue.depth", queuedJobs);
+        registry.gauge("neurogate.orphan.files", orphans);
     }
 
     public void instanceStored(long bytes) {
@@ -34,6 +36,16 @@ public class GatewayMetrics {
 
     public void duplicateInstance() {
         duplicateInstances.increment();
+    }
+
+    /** An instance refused or quarantined because its identity contradicts the store; kind as in RecordOutcome. */
+    public void identityConflict(String kind) {
+        registry.counter("neurogate.identity.conflicts", "kind", kind).increment();
+    }
+
+    /** Files found in instances/ without a catalog row by the last orphan check. */
+    public void orphanFiles(long count) {
+        orphans.set(count);
     }
 
     public void storeFailed(int statusCode) {

@@ -49,6 +49,9 @@ public class NeuroGateMain implements QuarkusApplication {
 
     @Override
     public int run(String... args) {
+        // SIGTERM is how a supervisor stops us: a graceful stop and exit status 0, not the JVM's 143
+        // (which systemd and Kubernetes report as a failure).
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> Quarkus.asyncExit(0));
         LOG.infof("NeuroGate is running. DICOM port: %d (AE title %s). Web port: %d (http://localhost:%d/q/health)",
                 scp.port(), scp.aeTitle(), httpPort, httpPort);
         Quarkus.waitForExit();

@@ -257,6 +257,19 @@ public class AnalysisQueue {
         }
     }
 
+    /**
+     * Hands a job back unfinished (this worker is shutting down): its lease ends now, so the next claim
+     * by any worker takes it, and the attempt does not count against it.
+     */
+    public boolean giveBack(long jobId, String worker) {
+        return update("""
+                UPDATE analysis_job SET lease_until = now() - interval '1 second', attempts = greatest(attempts - 1, 0)
+                WHERE id = ? AND state = 'RUNNING' AND worker = ?""", ps -> {
+            ps.setLong(1, jobId);
+            ps.setString(2, worker);
+        }) == 1;
+    }
+
     /** Marks the job FAILED with its reason, if this worker still holds it. */
     public void fail(long jobId, String worker, String reason) {
         update("""

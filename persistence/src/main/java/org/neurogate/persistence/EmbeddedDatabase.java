@@ -23,12 +23,45 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EmbeddedDatabase.class.getName());
     private static final Duration STALE_SERVER_STOP_WAIT = Duration.ofSeconds(20);
 
-    private final EmbeddedPostgres postgres;
+    /** The one this process started, if any: what the availability watch restarts. */
+    private static volatile EmbeddedDatabase current;
+
+    private volatile EmbeddedPostgres postgres;
     private final Path clusterDirectory;
+    private final int port;
 
     private EmbeddedDatabase(EmbeddedPostgres postgres, Path clusterDirectory) {
         this.postgres = postgres;
         this.clusterDirectory = clusterDirectory;
+        this.port = postgres.getPort();
+    }
+
+    /** The embedded server this process runs, or empty when it uses an external database. */
+    public static Optional<EmbeddedDatabase> current() {
+        return Optional.ofNullable(current);
+    }
+
+    /** True while this cluster's postmaster process is running. */
+    public boolean serverAlive() {
+        try {
+            return postmasterOf(clusterDirectory).isPresent();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Starts the server again on the same cluster and port after it died (killed, or crashed): the
+     * JDBC URL the pool holds stays valid, and the pool's validation replaces its broken connections.
+     * PostgreSQL's own crash recovery replays the WAL, so every committed row is back.
+     */
+    public synchronized void restart() throws IOException {
+        try {
+            postgres.close(); // releases zonky's lock on the directory; the server is already gone
+        } catch (IOException ignored) {
+            // nothing left to stop
+        }
+        postgres = builder(clusterDirectory).setPort(port).start();
     }
 
     /**
@@ -39,7 +72,17 @@ public final class EmbeddedDatabase implements AutoCloseable {
     public static EmbeddedDatabase start(Path clusterDirectory, int port) throws IOException {
         Files.createDirectories(clusterDirectory);
         stopServerLeftBehind(clusterDirectory);
-        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+        EmbeddedPostgres.Builder builder = builder(clusterDirectory);
+        if (port > 0) {
+            builder.setPort(port);
+        }
+        EmbeddedDatabase database = new EmbeddedDatabase(builder.start(), clusterDirectory);
+        current = database;
+        return database;
+    }
+
+    private static EmbeddedPostgres.Builder builder(Path clusterDirectory) {
+        return EmbeddedPostgres.builder()
                 .setDataDirectory(clusterDirectory)
                 .setCleanDataDirectory(false)
                 .setServerConfig("fsync", "on")
@@ -47,10 +90,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 .setServerConfig("full_page_writes", "on")
                 .setServerConfig("max_connections", "100")
                 .setPGStartupWait(Duration.ofSeconds(60));
-        if (port > 0) {
-            builder.setPort(port);
-        }
-        return new EmbeddedDatabase(builder.start(), clusterDirectory);
     }
 
     public String jdbcUrl() {
@@ -62,7 +101,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     public int port() {
-        return postgres.getPort();
+        return port;
     }
 
     public Path clusterDirectory() {
@@ -71,6 +110,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (current == this) {
+            current = null;
+        }
         postgres.close();
     }
 

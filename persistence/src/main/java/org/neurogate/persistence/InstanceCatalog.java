@@ -40,11 +40,27 @@ public class InstanceCatalog {
         void place() throws IOException;
     }
 
+    /** What recording an instance came to; {@code differing} names the attributes of a conflict. */
+    public record Recorded(RecordOutcome outcome, java.util.List<String> differing) {
+        static Recorded of(RecordOutcome outcome) {
+            return new Recorded(outcome, java.util.List.of());
+        }
+    }
+
     /**
-     * Records an instance in one database transaction: a known SOP Instance UID is a duplicate and
-     * nothing happens; otherwise {@code placement} puts the file in place durably, the row is inserted
-     * and the series' stable timer restarts, and only then is the transaction committed. The commit is
-     * what makes a C-STORE success honest.
+     * Records an instance in one database transaction, so that a C-STORE success is honest and nothing
+     * is filed under the wrong patient:
+     * <ol>
+     * <li>a transaction-scoped advisory lock on the SOP Instance UID serialises every store of that UID,
+     *     across associations and across processes on one database;</li>
+     * <li>a known SOP Instance UID in the same series is a duplicate (nothing happens), in another series
+     *     or study a conflict;</li>
+     * <li>the series, its study and their patient are created if new, and the stored identity is read
+     *     back and compared with the instance's (after the insert, so a study created at the same moment
+     *     by another association is seen);</li>
+     * <li>the row is inserted, then {@code placement} puts the file in place durably, then the commit.</li>
+     * </ol>
+     * A conflict rolls everything back; the caller refuses or quarantines the instance.
      *
      * <p>This is plain JDBC on a pooled connection rather than a JTA transaction: it is the hot path of
      * ingest, and one local transaction needs none of the transaction manager's machinery.
@@ -52,23 +68,17 @@ public class InstanceCatalog {
      * @throws IOException                 when {@code placement} fails; nothing is recorded
      * @throws CatalogUnavailableException when the database fails; nothing is recorded
      */
-    public RecordOutcome record(ReceivedInstance instance, FilePlacement placement) throws IOException {
+    public Recorded record(ReceivedInstance instance, FilePlacement placement) throws IOException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                if (exists(c, instance.sopInstanceUid())) {
+                Recorded result = recordLocked(c, instance, placement);
+                if (result.outcome() == RecordOutcome.NEW) {
+                    c.commit();
+                } else {
                     c.rollback();
-                    return RecordOutcome.DUPLICATE;
                 }
-                placement.place();
-                int inserted = insertInstance(c, instance);
-                if (inserted == 0 && findSeriesId(c, instance.series().seriesInstanceUid()).isEmpty()) {
-                    createSeries(c, instance);
-                    inserted = insertInstance(c, instance);
-                }
-                c.commit();
-                // 0 here: a concurrent copy of the same instance committed first.
-                return inserted == 0 ? RecordOutcome.DUPLICATE : RecordOutcome.NEW;
+                return result;
             } catch (SQLException | IOException | RuntimeException e) {
                 rollbackQuietly(c);
                 throw e;
@@ -77,6 +87,218 @@ public class InstanceCatalog {
             }
         } catch (SQLException e) {
             throw new CatalogUnavailableException("recording instance failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static Recorded recordLocked(Connection c, ReceivedInstance instance, FilePlacement placement)
+            throws SQLException, IOException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")) {
+            ps.setString(1, instance.sopInstanceUid());
+            ps.execute();
+        }
+        Optional<String[]> known = storedPlace(c, instance.sopInstanceUid());
+        if (known.isPresent()) {
+            boolean same = known.get()[0].equals(instance.series().seriesInstanceUid())
+                    && known.get()[1].equals(instance.study().studyInstanceUid());
+            return same ? Recorded.of(RecordOutcome.DUPLICATE)
+                    : new Recorded(RecordOutcome.SOP_INSTANCE_REUSED, List.of("SOPInstanceUID"));
+        }
+        Optional<StoredContext> stored = seriesContext(c, instance.series().seriesInstanceUid());
+        if (stored.isEmpty()) {
+            Optional<StoredContext> study = studyContext(c, instance.study().studyInstanceUid());
+            if (study.isPresent()) {
+                List<String> differing = PatientIdentity.differences(study.get().patient(), instance.patient());
+                if (!differing.isEmpty()) {
+                    return new Recorded(RecordOutcome.PATIENT_MISMATCH, differing);
+                }
+            }
+            createSeries(c, instance);
+            stored = seriesContext(c, instance.series().seriesInstanceUid());
+            if (stored.isEmpty()) {
+                throw new SQLException("series " + instance.series().seriesInstanceUid() + " not found after insert");
+            }
+        }
+        if (!stored.get().studyInstanceUid().equals(instance.study().studyInstanceUid())) {
+            return new Recorded(RecordOutcome.SERIES_IN_OTHER_STUDY, List.of("StudyInstanceUID"));
+        }
+        List<String> differing = PatientIdentity.differences(stored.get().patient(), instance.patient());
+        if (!differing.isEmpty()) {
+            return new Recorded(RecordOutcome.PATIENT_MISMATCH, differing);
+        }
+        if (insertInstance(c, instance) == 0) {
+            return Recorded.of(RecordOutcome.DUPLICATE);
+        }
+        placement.place();
+        return Recorded.of(RecordOutcome.NEW);
+    }
+
+    /** The series and study a recorded SOP instance is filed under. */
+    private static Optional<String[]> storedPlace(Connection c, String sopInstanceUid) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT se.series_instance_uid, st.study_instance_uid FROM instance i
+                JOIN series se ON se.id = i.series_ref JOIN study st ON st.id = se.study_ref
+                WHERE i.sop_instance_uid = ?""")) {
+            ps.setString(1, sopInstanceUid);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new String[] {rs.getString(1), rs.getString(2)}) : Optional.empty();
+            }
+        }
+    }
+
+    /** The study and patient that a stored series (or study) belongs to. */
+    private record StoredContext(String studyInstanceUid, long patientRef, ReceivedInstance.PatientAttributes patient) {
+    }
+
+    private static Optional<StoredContext> seriesContext(Connection c, String seriesInstanceUid) throws SQLException {
+        return context(c, """
+                SELECT st.study_instance_uid, p.id, p.patient_id, p.issuer, p.patient_name, p.birth_date, p.sex
+                FROM series se JOIN study st ON st.id = se.study_ref JOIN patient p ON p.id = st.patient_ref
+                WHERE se.series_instance_uid = ?""", seriesInstanceUid);
+    }
+
+    private static Optional<StoredContext> studyContext(Connection c, String studyInstanceUid) throws SQLException {
+        return context(c, """
+                SELECT st.study_instance_uid, p.id, p.patient_id, p.issuer, p.patient_name, p.birth_date, p.sex
+                FROM study st JOIN patient p ON p.id = st.patient_ref WHERE st.study_instance_uid = ?""",
+                studyInstanceUid);
+    }
+
+    private static Optional<StoredContext> context(Connection c, String sql, String uid) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, uid);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new StoredContext(rs.getString(1), rs.getLong(2), new ReceivedInstance.PatientAttributes(
+                        rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7))));
+            }
+        }
+    }
+
+    /** An instance that was not filed because it contradicts the store, as the admin API lists it. */
+    public record IdentityConflict(long id, java.time.OffsetDateTime detectedAt, String kind, String action,
+                                   String sopInstanceUid, String seriesInstanceUid, String studyInstanceUid,
+                                   List<String> differing, String receivedPatientId, String receivedIssuer,
+                                   String receivedName, String receivedBirthDate, String storedPatientId,
+                                   String storedName, String storedBirthDate, String callingAe,
+                                   String quarantinePath) {
+    }
+
+    /**
+     * Records a conflict in its own transaction. With {@code quarantine}, the file is first put in place
+     * durably under the returned row's id ({@code quarantine.place(id)}), and the row names that path;
+     * a failure of either leaves no row.
+     */
+    public long recordConflict(ReceivedInstance instance, Recorded conflict, boolean quarantined,
+                               QuarantinePlacement quarantine) throws IOException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                long id;
+                try (PreparedStatement ps = c.prepareStatement("""
+                        INSERT INTO identity_conflict (kind, action, sop_instance_uid, series_instance_uid,
+                            study_instance_uid, differing, stored_patient_ref, received_patient_id, received_issuer,
+                            received_name, received_birth_date, calling_ae)
+                        VALUES (?, ?, ?, ?, ?, ?, (SELECT p.id FROM study st JOIN patient p ON p.id = st.patient_ref
+                                                   WHERE st.study_instance_uid = ?), ?, ?, ?, ?, ?)
+                        RETURNING id""")) {
+                    ReceivedInstance.PatientAttributes p = instance.patient();
+                    ps.setString(1, conflict.outcome().name());
+                    ps.setString(2, quarantined ? "QUARANTINED" : "REFUSED");
+                    ps.setString(3, instance.sopInstanceUid());
+                    ps.setString(4, instance.series().seriesInstanceUid());
+                    ps.setString(5, instance.study().studyInstanceUid());
+                    ps.setString(6, String.join(",", conflict.differing()));
+                    ps.setString(7, instance.study().studyInstanceUid());
+                    ps.setString(8, p.patientId());
+                    ps.setString(9, p.issuerOfPatientId());
+                    ps.setString(10, p.patientName());
+                    ps.setString(11, p.birthDate());
+                    ps.setString(12, instance.callingAe());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        id = rs.getLong(1);
+                    }
+                }
+                if (quarantined) {
+                    String path = quarantine.place(id);
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "UPDATE identity_conflict SET quarantine_path = ? WHERE id = ?")) {
+                        ps.setString(1, path);
+                        ps.setLong(2, id);
+                        ps.executeUpdate();
+                    }
+                }
+                c.commit();
+                return id;
+            } catch (SQLException | IOException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new CatalogUnavailableException("recording a conflict failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Puts a quarantined instance's file in place durably; answers its path relative to the data directory. */
+    @FunctionalInterface
+    public interface QuarantinePlacement {
+        String place(long conflictId) throws IOException;
+    }
+
+    /** The most recent conflicts, newest first. */
+    public List<IdentityConflict> conflicts(int limit) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     SELECT ic.id, ic.detected_at, ic.kind, ic.action, ic.sop_instance_uid, ic.series_instance_uid,
+                            ic.study_instance_uid, ic.differing, ic.received_patient_id, ic.received_issuer,
+                            ic.received_name, ic.received_birth_date, p.patient_id, p.patient_name, p.birth_date,
+                            ic.calling_ae, ic.quarantine_path
+                     FROM identity_conflict ic LEFT JOIN patient p ON p.id = ic.stored_patient_ref
+                     ORDER BY ic.id DESC LIMIT ?""")) {
+            ps.setInt(1, limit);
+            List<IdentityConflict> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new IdentityConflict(rs.getLong(1), rs.getObject(2, java.time.OffsetDateTime.class),
+                            rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
+                            List.of(rs.getString(8).split(",")), rs.getString(9), rs.getString(10), rs.getString(11),
+                            rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15), rs.getString(16),
+                            rs.getString(17)));
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new CatalogUnavailableException("reading conflicts failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Of the given storage paths (relative to the data directory), those that no instance row names:
+     * the orphan check at start reads the store in batches.
+     */
+    public java.util.Set<String> unrecordedPaths(java.util.Collection<String> storagePaths) {
+        java.util.Set<String> unrecorded = new java.util.HashSet<>(storagePaths);
+        if (storagePaths.isEmpty()) {
+            return unrecorded;
+        }
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT storage_path FROM instance WHERE sop_instance_uid = ANY (?)")) {
+            // Files are named <SOP Instance UID>.dcm: the unique index finds their rows.
+            ps.setArray(1, c.createArrayOf("text", storagePaths.stream()
+                    .map(path -> path.substring(path.lastIndexOf('/') + 1).replaceFirst("\\.dcm$", "")).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    unrecorded.remove(rs.getString(1));
+                }
+            }
+            return unrecorded;
+        } catch (SQLException e) {
+            throw new CatalogUnavailableException("orphan check failed: " + e.getMessage(), e);
         }
     }
 
@@ -102,15 +324,6 @@ public class InstanceCatalog {
             ps.setString(7, instance.callingAe());
             ps.setString(8, instance.series().seriesInstanceUid());
             return ps.executeUpdate();
-        }
-    }
-
-    private static boolean exists(Connection c, String sopInstanceUid) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM instance WHERE sop_instance_uid = ?")) {
-            ps.setString(1, sopInstanceUid);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
         }
     }
 

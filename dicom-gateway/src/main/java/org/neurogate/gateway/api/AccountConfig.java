@@ -11,4 +11,12 @@ public interface AccountConfig {
      * start that creates the account. When set, it replaces the stored one. Env: NEUROGATE_ADMIN_PASSWORD.
      */
     Optional<String> adminPassword();
+
+    /**
+     * Password checks (bcrypt, deliberately slow) that may run at once. The default, one, keeps a flood
+     * of guessed passwords to one core, so DICOM ingest keeps the rest; a check that waits more than two
+     * seconds for its turn fails as a wrong password would (401). Env: NEUROGATE_MAX_CONCURRENT_PASSWORD_CHECKS.
+     */
+    @io.smallrye.config.WithDefault("1")
+    int maxConcurrentPasswordChecks();
 }

@@ -10,11 +10,25 @@ import io.quarkus.security.runtime.QuarkusPrincipal;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.neurogate.persistence.UserAccount;
 
-/** Checks HTTP Basic credentials against the bcrypt hashes in {@code app_user}. */
+/**
+ * Checks HTTP Basic and form credentials against the bcrypt hashes in {@code app_user}. The hash checks
+ * take turns ({@link AccountConfig#maxConcurrentPasswordChecks()}): unauthenticated requests cost
+ * CPU that the receiver needs, and a flood of them must not slow a scanner's push.
+ */
 @ApplicationScoped
 public class AccountIdentityProvider implements IdentityProvider<UsernamePasswordAuthenticationRequest> {
+
+    private static final long TURN_WAIT_MILLIS = 2000;
+
+    private final Semaphore turns;
+
+    public AccountIdentityProvider(AccountConfig config) {
+        this.turns = new Semaphore(Math.max(1, config.maxConcurrentPasswordChecks()), true);
+    }
 
     @Override
     public Class<UsernamePasswordAuthenticationRequest> getRequestType() {
@@ -30,7 +44,7 @@ public class AccountIdentityProvider implements IdentityProvider<UsernamePasswor
             String password = new String(request.getPassword().getPassword());
             UserAccount account = QuarkusTransaction.requiringNew()
                     .call(() -> UserAccount.findByUsername(username).orElse(null));
-            if (account == null || !account.passwordMatches(password)) {
+            if (account == null || !matchesInTurn(account, password)) {
                 throw new AuthenticationFailedException("invalid user name or password");
             }
             return QuarkusSecurityIdentity.builder()
@@ -38,5 +52,21 @@ public class AccountIdentityProvider implements IdentityProvider<UsernamePasswor
                     .addRole(account.role)
                     .build();
         });
+    }
+
+    private boolean matchesInTurn(UserAccount account, String password) {
+        try {
+            if (!turns.tryAcquire(TURN_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                return false;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        try {
+            return account.passwordMatches(password);
+        } finally {
+            turns.release();
+        }
     }
 }

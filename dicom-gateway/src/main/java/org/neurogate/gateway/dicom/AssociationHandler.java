@@ -1,6 +1,7 @@
 package org.neurogate.gateway.dicom;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.HashMap;
@@ -9,7 +10,9 @@ import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 import org.neurogate.gateway.GatewayMetrics;
+import org.neurogate.gateway.availability.DatabaseWatch;
 import org.neurogate.gateway.store.InstanceStore;
+import org.neurogate.gateway.store.LogText;
 import org.neurogate.gateway.store.StoreRequest;
 import org.neurogate.gateway.ul.AssociateRequest;
 import org.neurogate.gateway.ul.AssociationReleasedException;
@@ -33,15 +36,17 @@ final class AssociationHandler implements Runnable {
     private final DicomScpConfig config;
     private final InstanceStore store;
     private final GatewayMetrics metrics;
+    private final DatabaseWatch database;
 
     AssociationHandler(Socket socket, int number, AssociationPolicy policy, DicomScpConfig config,
-                       InstanceStore store, GatewayMetrics metrics) {
+                       InstanceStore store, GatewayMetrics metrics, DatabaseWatch database) {
         this.socket = socket;
         this.number = number;
         this.policy = policy;
         this.config = config;
         this.store = store;
         this.metrics = metrics;
+        this.database = database;
     }
 
     @Override
@@ -51,8 +56,9 @@ final class AssociationHandler implements Runnable {
         UpperLayerConnection connection;
         try {
             socket.setTcpNoDelay(true);
-            socket.setSoTimeout((int) config.dicom().idleTimeout().toMillis());
-            connection = new UpperLayerConnection(socket, config.dicom().maxPduLength());
+            connection = new UpperLayerConnection(socket, config.dicom().maxPduLength(),
+                    new UpperLayerConnection.Timeouts(config.dicom().associateTimeout(), config.dicom().idleTimeout(),
+                            config.dicom().pduTimeout()));
         } catch (IOException e) {
             LOG.warnf("[%s] cannot set up connection: %s", label, e.getMessage());
             closeQuietly();
@@ -60,15 +66,20 @@ final class AssociationHandler implements Runnable {
         }
         try {
             AssociateRequest request = connection.readAssociateRequest();
-            label = "assoc-" + number + " " + request.callingAeTitle() + "->" + request.calledAeTitle() + " " + peer;
+            label = "assoc-" + number + " " + LogText.safe(request.callingAeTitle()) + "->"
+                    + LogText.safe(request.calledAeTitle()) + " " + peer;
             Optional<AssociationPolicy.Refusal> refusal = policy.refusal(request);
+            if (refusal.isEmpty() && !database.databaseUp()) {
+                // Nothing could be recorded: the sender should hold its studies and retry, not be told all is well.
+                refusal = Optional.of(AssociationPolicy.Refusal.TEMPORARY_CONGESTION);
+            }
             if (refusal.isPresent()) {
                 AssociationPolicy.Refusal r = refusal.get();
                 connection.reject(r.result, r.source, r.reason);
                 connection.close();
                 metrics.associationRejected(r.label);
                 LOG.warnf("Rejected association from calling AE '%s' at %s to called AE '%s': %s",
-                        request.callingAeTitle(), peer, request.calledAeTitle(), describe(r));
+                        LogText.safe(request.callingAeTitle()), peer, LogText.safe(request.calledAeTitle()), describe(r));
                 return;
             }
             List<PresentationContextResult> results = policy.negotiate(request.presentationContexts());
@@ -81,13 +92,18 @@ final class AssociationHandler implements Runnable {
         } catch (AssociationReleasedException e) {
             LOG.debugf("[%s] %s", label, e.getMessage());
         } catch (SocketTimeoutException e) {
-            LOG.warnf("[%s] idle for %s, aborting", label, config.dicom().idleTimeout());
+            LOG.warnf("[%s] %s, aborting", label, e instanceof org.neurogate.gateway.ul.DeadlineExceededException
+                    ? e.getMessage() : "idle for " + config.dicom().idleTimeout());
             connection.abort(2, 0);
         } catch (IOException e) {
             LOG.warnf("[%s] association failed: %s", label, e.getMessage());
             connection.abort(2, 0);
         } catch (RuntimeException e) {
             LOG.errorf(e, "[%s] unexpected error, aborting association", label);
+            connection.abort(2, 0);
+        } catch (StackOverflowError e) {
+            // Hostile nesting that got past every check: one line, not a page of stack.
+            LOG.errorf("[%s] stack overflow while serving, aborting association", label);
             connection.abort(2, 0);
         } finally {
             closeQuietly();
@@ -115,6 +131,16 @@ final class AssociationHandler implements Runnable {
                         if (!rq.hasDataSet()) {
                             throw new IOException("C-STORE-RQ without a data set");
                         }
+                        Optional<DimseStatus> bad = commandProblem(rq, context);
+                        if (bad.isPresent()) {
+                            connection.readDataSet(command.presentationContextId(), OutputStream.nullOutputStream());
+                            status = bad.get();
+                            failed++;
+                            metrics.storeFailed(status.code());
+                            LOG.warnf("[%s] C-STORE-RQ (message %d) refused with %s: %s", label, rq.messageId(),
+                                    status.hex(), status.errorComment());
+                            break;
+                        }
                         StoreRequest storeRequest = new StoreRequest(label, request.callingAeTitle(),
                                 request.calledAeTitle(), context.abstractSyntax(), rq.affectedSopClassUid(),
                                 rq.affectedSopInstanceUid(), context.transferSyntax());
@@ -136,6 +162,26 @@ final class AssociationHandler implements Runnable {
         }
     }
 
+    /**
+     * The command's own UIDs must be there and valid before anything is spooled: the Part 10 header is
+     * built from them, and the SOP class must be the one negotiated on the context (PS3.7 9.1.1.1).
+     */
+    private static Optional<DimseStatus> commandProblem(DimseCommands.Request rq, PresentationContextResult context) {
+        if (!StoreRequest.isValidUid(rq.affectedSopClassUid())) {
+            return Optional.of(DimseStatus.failure(DimseStatus.MISSING_OR_INVALID_UID,
+                    (rq.affectedSopClassUid() == null ? "missing" : "invalid") + " Affected SOP Class UID in the command"));
+        }
+        if (!StoreRequest.isValidUid(rq.affectedSopInstanceUid())) {
+            return Optional.of(DimseStatus.failure(DimseStatus.MISSING_OR_INVALID_UID,
+                    (rq.affectedSopInstanceUid() == null ? "missing" : "invalid") + " Affected SOP Instance UID in the command"));
+        }
+        if (!rq.affectedSopClassUid().equals(context.abstractSyntax())) {
+            return Optional.of(DimseStatus.failure(DimseStatus.SOP_CLASS_NOT_SUPPORTED,
+                    "Affected SOP Class UID is not the context's abstract syntax"));
+        }
+        return Optional.empty();
+    }
+
     private String describe(AssociationPolicy.Refusal refusal) {
         return switch (refusal) {
             case CALLED_AE_NOT_RECOGNIZED -> "called AE title is not ours ('" + policy.aeTitle() + "')";
@@ -144,6 +190,7 @@ final class AssociationHandler implements Runnable {
                     : "calling AE title not in NEUROGATE_ALLOWED_CALLING_AES";
             case APPLICATION_CONTEXT_NOT_SUPPORTED -> "not the DICOM application context";
             case LOCAL_LIMIT_EXCEEDED -> "too many associations at once";
+            case TEMPORARY_CONGESTION -> "the catalog database is unavailable";
         };
     }
 

@@ -24,7 +24,9 @@ public final class AssociationPolicy {
         CALLED_AE_NOT_RECOGNIZED("called-ae", 1, 1, 7),
         CALLING_AE_NOT_RECOGNIZED("calling-ae", 1, 1, 3),
         APPLICATION_CONTEXT_NOT_SUPPORTED("application-context", 1, 1, 2),
-        LOCAL_LIMIT_EXCEEDED("local-limit", 2, 3, 2);
+        LOCAL_LIMIT_EXCEEDED("local-limit", 2, 3, 2),
+        /** The catalog database is down: transient, so the sender retries later. */
+        TEMPORARY_CONGESTION("database-unavailable", 2, 3, 1);
 
         public final String label;
         public final int result;

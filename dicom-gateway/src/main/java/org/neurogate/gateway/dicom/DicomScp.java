@@ -16,12 +16,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 import org.neurogate.gateway.GatewayMetrics;
+import org.neurogate.gateway.availability.DatabaseWatch;
 import org.neurogate.gateway.store.InstanceStore;
 import org.neurogate.gateway.ul.UpperLayerConnection;
 
 /**
  * The DICOM listener (Storage SCP and Verification SCP, PS3.4 annexes A and B). One thread per
- * association, up to the configured limit; past it, associations are rejected as transient.
+ * association, up to the configured limit, and at most a share of them per peer address; past either,
+ * associations are rejected as transient. A connection that does not send its A-ASSOCIATE-RQ in time is
+ * closed, so idle sockets hold a slot for seconds, not minutes.
  */
 @ApplicationScoped
 public class DicomScp {
@@ -31,15 +34,19 @@ public class DicomScp {
     private final DicomScpConfig config;
     private final InstanceStore store;
     private final GatewayMetrics metrics;
+    private final DatabaseWatch health;
     private final AtomicInteger associations = new AtomicInteger();
+    private final java.util.concurrent.ConcurrentHashMap<java.net.InetAddress, AtomicInteger> perPeer =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private volatile ServerSocket serverSocket;
     private ThreadPoolExecutor workers;
     private AssociationPolicy policy;
 
-    public DicomScp(DicomScpConfig config, InstanceStore store, GatewayMetrics metrics) {
+    public DicomScp(DicomScpConfig config, InstanceStore store, GatewayMetrics metrics, DatabaseWatch health) {
         this.config = config;
         this.store = store;
         this.metrics = metrics;
+        this.health = health;
     }
 
     void start(@Observes StartupEvent event) throws IOException {
@@ -109,21 +116,42 @@ public class DicomScp {
                 continue;
             }
             int number = associations.incrementAndGet();
+            java.net.InetAddress address = socket.getInetAddress();
+            AtomicInteger fromPeer = perPeer.computeIfAbsent(address, a -> new AtomicInteger());
+            if (fromPeer.incrementAndGet() > config.dicom().maxAssociationsPerPeer()) {
+                release(address, fromPeer);
+                refuseBusy(socket, config.dicom().maxAssociationsPerPeer() + " connections already open from this address");
+                continue;
+            }
+            Runnable handler = new AssociationHandler(socket, number, policy, config, store, metrics, health);
             try {
-                workers.execute(new AssociationHandler(socket, number, policy, config, store, metrics));
+                workers.execute(() -> {
+                    try {
+                        handler.run();
+                    } finally {
+                        release(address, fromPeer);
+                    }
+                });
             } catch (RejectedExecutionException busy) {
-                refuseBusy(socket);
+                release(address, fromPeer);
+                refuseBusy(socket, config.dicom().maxAssociations() + " associations already open");
             }
         }
     }
 
+    private void release(java.net.InetAddress address, AtomicInteger count) {
+        if (count.decrementAndGet() <= 0) {
+            perPeer.remove(address, count);
+        }
+    }
+
     /** A-ASSOCIATE-RJ, transient, local limit exceeded: the sender may try again shortly. */
-    private void refuseBusy(Socket socket) {
+    private void refuseBusy(Socket socket, String why) {
         AssociationPolicy.Refusal r = AssociationPolicy.Refusal.LOCAL_LIMIT_EXCEEDED;
         metrics.associationRejected(r.label);
-        LOG.warnf("Rejected association from %s: %d associations already open",
-                socket.getInetAddress().getHostAddress(), config.dicom().maxAssociations());
-        try (UpperLayerConnection connection = new UpperLayerConnection(socket, config.dicom().maxPduLength())) {
+        LOG.warnf("Rejected association from %s: %s", socket.getInetAddress().getHostAddress(), why);
+        try (UpperLayerConnection connection = new UpperLayerConnection(socket, config.dicom().maxPduLength(),
+                UpperLayerConnection.Timeouts.BRIEF)) {
             connection.reject(r.result, r.source, r.reason);
         } catch (IOException ignored) {
             // the peer went away; nothing was promised

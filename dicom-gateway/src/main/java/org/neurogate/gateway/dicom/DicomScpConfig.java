@@ -52,8 +52,31 @@ public interface DicomScpConfig {
         @WithDefault("32")
         int maxAssociations();
 
-        /** An association with no PDU for this long is aborted. */
+        /**
+         * A connected peer from one address may hold at most this many connections (associations, or
+         * sockets still to send their A-ASSOCIATE-RQ); one more is rejected as transient, so no single host
+         * can take every slot. Env: NEUROGATE_DICOM_MAX_ASSOCIATIONS_PER_PEER.
+         */
+        @WithDefault("16")
+        int maxAssociationsPerPeer();
+
+        /**
+         * The A-ASSOCIATE-RQ must arrive whole within this time of the TCP accept (the ARTIM timer of
+         * PS3.8 9.1.5); a socket that connects and sends nothing is closed then. Env: NEUROGATE_DICOM_ASSOCIATE_TIMEOUT.
+         */
+        @WithDefault("10s")
+        Duration associateTimeout();
+
+        /** An association with no PDU begun for this long is aborted. Env: NEUROGATE_DICOM_IDLE_TIMEOUT. */
         @WithDefault("60s")
         Duration idleTimeout();
+
+        /**
+         * A PDU, once begun, must arrive whole within this time, so a peer cannot hold a slot by sending
+         * one byte just inside each idle timeout. At the largest PDU we offer (128 KiB) this still
+         * allows a link of 35 kbit/s. Env: NEUROGATE_DICOM_PDU_TIMEOUT.
+         */
+        @WithDefault("30s")
+        Duration pduTimeout();
     }
 }

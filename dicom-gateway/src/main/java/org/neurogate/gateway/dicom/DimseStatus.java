@@ -20,6 +20,18 @@ public record DimseStatus(int code, String errorComment) {
     public static final int MISSING_OR_INVALID_UID = 0xC001;
     /** Cannot understand: the data set's SOP Instance UID is not the one the command announced. */
     public static final int SOP_INSTANCE_UID_MISMATCH = 0xC002;
+    /** Cannot understand: a value is malformed or longer than its VR allows; the comment names the attribute. */
+    public static final int INVALID_ATTRIBUTE_VALUE = 0xC003;
+    /** Cannot understand: the encoding is broken (stray item or delimiter, unknown VR, nesting too deep, short Pixel Data). */
+    public static final int INVALID_ENCODING = 0xC004;
+    /** Cannot understand: the study is stored under another patient. Never filed, never analysed. */
+    public static final int PATIENT_IDENTITY_CONFLICT = 0xC010;
+    /** Cannot understand: the Series Instance UID is stored under another study. */
+    public static final int SERIES_IN_OTHER_STUDY = 0xC011;
+    /** Cannot understand: the SOP Instance UID is stored in another series or study. */
+    public static final int SOP_INSTANCE_UID_REUSED = 0xC012;
+    /** Refused: SOP Class not supported (PS3.7 C.5.2, PS3.4 B.2.3): the command's class is not the context's. */
+    public static final int SOP_CLASS_NOT_SUPPORTED = 0x0122;
     /** Processing failure (PS3.7 C.4.2): an unexpected error in NeuroGate itself. */
     public static final int PROCESSING_FAILURE = 0x0110;
 

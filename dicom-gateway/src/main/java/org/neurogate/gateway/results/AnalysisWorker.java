@@ -92,17 +92,41 @@ public class AnalysisWorker {
         ResultsConfig.deliveredKinds(config.deliver());
         PdfReport.PageSize.parse(config.pdfPageSize());
         running = true;
-        threads = Executors.newScheduledThreadPool(config.workers() + 1);
+        threads = Executors.newScheduledThreadPool(config.workers() + 1, r -> {
+            Thread t = new Thread(r, "analysis");
+            t.setDaemon(true); // a job still in native code must not hold the process's exit
+            return t;
+        });
         for (int w = 0; w < config.workers(); w++) {
             String name = "worker-" + ProcessHandle.current().pid() + "-" + w;
             threads.submit(() -> loop(name));
         }
     }
 
-    void stop(@Observes ShutdownEvent event) {
+    /**
+     * Runs before the model catalog closes the engine (a lower priority number observes first): stops
+     * claiming, stops the ONNX runs in progress, and waits for the workers to hand their jobs back.
+     * Closing sessions under a thread still inside {@code OrtSession.run} crashes the JVM.
+     */
+    void stop(@Observes @jakarta.annotation.Priority(jakarta.interceptor.Interceptor.Priority.PLATFORM_BEFORE)
+              ShutdownEvent event) {
         running = false;
-        if (threads != null) {
-            threads.shutdownNow();
+        if (threads == null) {
+            return;
+        }
+        if (models.engine() != null) {
+            models.engine().terminateRuns();
+        }
+        // No interrupt: a worker handing its job back needs its database connection.
+        threads.shutdown();
+        try {
+            if (!threads.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warnf("Analysis workers still busy after %s; their leases expire and another worker retakes the jobs",
+                        config.shutdownGrace());
+                threads.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -208,6 +232,13 @@ public class AnalysisWorker {
                     recorded ? "done" : "finished after its lease was taken", seconds, rows.size(), reports.size(),
                     destinations.size(), f.notAssessed().isEmpty() ? "" : "; not assessed: " + f.notAssessed());
         } catch (Exception e) {
+            if (!running) {
+                // Stopped by shutdown, not by the study: another worker (or this one after restart) takes it.
+                boolean given = giveBack(job, worker);
+                LOG.infof("Analysis job %d of study %s %s at shutdown", job.id(), job.studyInstanceUid(),
+                        given ? "given back" : "left to its lease");
+                return;
+            }
             LOG.errorf("Analysis job %d of study %s failed: %s", job.id(), job.studyInstanceUid(), e.toString());
             metrics.analysisFinished("failed", (System.nanoTime() - start) / 1e9);
             try {
@@ -217,6 +248,14 @@ public class AnalysisWorker {
             }
         } finally {
             lease.cancel(false);
+        }
+    }
+
+    private boolean giveBack(AnalysisQueue.ClaimedJob job, String worker) {
+        try {
+            return queue.giveBack(job.id(), worker);
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 

@@ -40,6 +40,28 @@ public final class DurableFiles {
         syncDirectory(to.getParent());
     }
 
+    /**
+     * Puts {@code from} at {@code to} without ever replacing a file there ({@link FileAlreadyExistsException}
+     * instead), and makes it durable: a hard link, which fails atomically on an existing name, then the
+     * spool name is removed. Where links are not supported, an existence check and a rename do the same
+     * under the caller's lock on the name.
+     */
+    public static void placeWithoutReplacing(Path from, Path to) throws IOException {
+        try {
+            Files.createLink(to, from);
+            Files.delete(from);
+        } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+            if (e instanceof FileAlreadyExistsException exists) {
+                throw exists;
+            }
+            if (Files.exists(to, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new FileAlreadyExistsException(to.toString());
+            }
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        }
+        syncDirectory(to.getParent());
+    }
+
     public static void syncDirectory(Path dir) throws IOException {
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
             channel.force(true);

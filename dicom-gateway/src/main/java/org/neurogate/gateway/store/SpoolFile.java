@@ -10,20 +10,24 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The spool file an instance streams into. A disk error is remembered rather than thrown, so the rest
- * of the data set can still be drained from the association and answered with 0xA700 instead of
- * tearing the association down.
+ * The spool file an instance streams into. A disk error, or a data set over the size limit, is
+ * remembered rather than thrown, so the rest of the data set can still be drained from the association
+ * and answered with 0xA700 instead of tearing the association down. Past the limit nothing more is
+ * written.
  */
 final class SpoolFile extends OutputStream {
 
     private final Path path;
     private final FileChannel channel;
     private final OutputStream out;
+    private final long limit;
     private IOException failure;
+    private boolean overLimit;
     private long written;
 
-    SpoolFile(Path path) throws IOException {
+    SpoolFile(Path path, long limit) throws IOException {
         this.path = path;
+        this.limit = limit;
         this.channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         this.out = new BufferedOutputStream(Channels.newOutputStream(channel), 256 * 1024);
     }
@@ -35,7 +39,11 @@ final class SpoolFile extends OutputStream {
 
     @Override
     public void write(byte[] b, int off, int len) {
-        if (failure != null) {
+        if (failure != null || overLimit) {
+            return;
+        }
+        if (written + len > limit) {
+            overLimit = true;
             return;
         }
         try {
@@ -53,6 +61,11 @@ final class SpoolFile extends OutputStream {
         }
         out.flush();
         channel.force(true);
+    }
+
+    /** True when the data set grew past the limit; what was written is incomplete. */
+    boolean overLimit() {
+        return overLimit;
     }
 
     long bytesWritten() {

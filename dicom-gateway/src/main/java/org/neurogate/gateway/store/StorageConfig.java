@@ -36,5 +36,36 @@ public interface StorageConfig {
          */
         @WithDefault("536870912")
         long minFreeBytes();
+
+        /**
+         * The largest data set accepted; a larger one is drained without being written and refused with
+         * 0xA700, so one sender cannot fill the disk. Env: NEUROGATE_STORAGE_MAX_OBJECT_BYTES (default 2 GiB).
+         */
+        @WithDefault("2147483648")
+        long maxObjectBytes();
+
+        /**
+         * What happens to an instance whose identity contradicts the store (another patient under a known
+         * study, a known series under another study, a SOP Instance UID reused elsewhere): {@code refuse}
+         * answers 0xC010-0xC012 and keeps nothing; {@code quarantine} keeps the file in
+         * {@code quarantine/} for an administrator and answers success. Either way it is never filed or
+         * analysed, and the conflict is listed at {@code GET /api/admin/conflicts}.
+         * Env: NEUROGATE_STORAGE_IDENTITY_CONFLICT.
+         */
+        @WithDefault("refuse")
+        ConflictAction identityConflict();
+
+        /**
+         * Files in {@code instances/} that no catalog row names (left by a crash between placing a file
+         * and committing its row): {@code delete} removes them at start, {@code report} only counts them.
+         * Either way the count is logged and exported as {@code neurogate_orphan_files}.
+         * Env: NEUROGATE_STORAGE_ORPHANS.
+         */
+        @WithDefault("delete")
+        OrphanAction orphans();
     }
+
+    enum ConflictAction { REFUSE, QUARANTINE }
+
+    enum OrphanAction { DELETE, REPORT }
 }

@@ -8,4 +8,9 @@ package org.neurogate.gateway.store;
 public record StoreRequest(String association, String callingAeTitle, String calledAeTitle,
                            String negotiatedSopClassUid, String affectedSopClassUid,
                            String affectedSopInstanceUid, String transferSyntaxUid) {
+
+    /** PS3.5 9.1: a UID of digits and dots, at most 64 characters. */
+    public static boolean isValidUid(String uid) {
+        return StoredObjectParser.isValidUid(uid);
+    }
 }

@@ -14,12 +14,17 @@ import org.neurogate.persistence.ReceivedInstance;
 
 /**
  * Reads a spooled Part 10 file back with PixelMed and checks what routing and the catalog rely on.
- * The whole object is parsed, pixel data included (left compressed), so a truncated object is caught
- * here and never acknowledged. Every accepted SOP class is an image, so Pixel Data is required.
+ * The encoding is walked first ({@link EncodingCheck}), then the whole object is parsed, pixel data
+ * included (left compressed), so a truncated or malformed object is caught here and never
+ * acknowledged. Every accepted SOP class is an image, so Pixel Data is required, and in a native
+ * transfer syntax it must hold every pixel that Rows, Columns, Samples, Bits Allocated and Frames
+ * promise. The values the catalog files by are checked against their VR ({@link ValueCheck}).
  */
 final class StoredObjectParser {
 
     private static final String DEFLATED = "1.2.840.10008.1.2.1.99";
+    private static final java.util.Set<String> NATIVE = java.util.Set.of("1.2.840.10008.1.2", "1.2.840.10008.1.2.1",
+            "1.2.840.10008.1.2.2", DEFLATED);
 
     /** PS3.5 9.1: digits and dots, no empty or zero-padded component, at most 64 characters. */
     private static final Pattern UID = Pattern.compile("(0|[1-9][0-9]*)(\\.(0|[1-9][0-9]*))*");
@@ -33,7 +38,15 @@ final class StoredObjectParser {
                         Integer instanceNumber) {
     }
 
-    static ParsedObject parse(Path spooled, StoreRequest request) throws StoreFailure {
+    /** Parses and checks the file; the data set starts {@code dataSetOffset} bytes in, after the header we wrote. */
+    static ParsedObject parse(Path spooled, long dataSetOffset, StoreRequest request) throws StoreFailure {
+        try {
+            EncodingCheck.check(spooled, dataSetOffset, request.transferSyntaxUid());
+        } catch (EncodingCheck.Broken broken) {
+            throw new StoreFailure(DimseStatus.INVALID_ENCODING, broken.getMessage());
+        } catch (IOException | RuntimeException e) {
+            throw new StoreFailure(DimseStatus.CANNOT_UNDERSTAND, "cannot read data set", e);
+        }
         AttributeList list = new AttributeList();
         list.setDecompressPixelData(false);
         long parsedTo;
@@ -43,6 +56,9 @@ final class StoredObjectParser {
             parsedTo = list.read(spooled.toFile());
         } catch (IOException | DicomException | RuntimeException e) {
             throw new StoreFailure(DimseStatus.CANNOT_UNDERSTAND, "cannot parse data set: " + e.getClass().getSimpleName(), e);
+        } catch (StackOverflowError e) {
+            // Nesting the walk cannot see (implicit VR sequences of defined length) can still be deep.
+            throw new StoreFailure(DimseStatus.INVALID_ENCODING, "sequences nested too deeply to parse");
         }
         // PixelMed logs an element it cannot finish and stops early rather than throwing, so a data set
         // cut short shows up as a parse that ended before the file did (offsets of a deflated data set
@@ -54,6 +70,20 @@ final class StoredObjectParser {
         if (list.get(TagFromName.PixelData) == null && list.get(TagFromName.FloatPixelData) == null
                 && list.get(TagFromName.DoubleFloatPixelData) == null) {
             throw new StoreFailure(DimseStatus.CANNOT_UNDERSTAND, "image without Pixel Data");
+        }
+        for (ValueCheck.Rule uid : ValueCheck.IDENTIFYING_UIDS) {
+            Attribute a = list.get(uid.tag());
+            if (a != null && a.getVM() > 1) {
+                throw new StoreFailure(DimseStatus.MISSING_OR_INVALID_UID, uid.keyword() + " has " + a.getVM()
+                        + " values, allows 1");
+            }
+        }
+        String problem = ValueCheck.problem(list);
+        if (problem != null) {
+            throw new StoreFailure(DimseStatus.INVALID_ATTRIBUTE_VALUE, problem);
+        }
+        if (NATIVE.contains(request.transferSyntaxUid())) {
+            requireAllPixels(list);
         }
         String sopClass = string(list, TagFromName.SOPClassUID);
         String sopInstance = string(list, TagFromName.SOPInstanceUID);
@@ -82,6 +112,30 @@ final class StoredObjectParser {
                 new ReceivedInstance.SeriesAttributes(seriesUid, string(list, TagFromName.Modality),
                         integer(list, TagFromName.SeriesNumber), string(list, TagFromName.SeriesDescription)),
                 sopClass, sopInstance, integer(list, TagFromName.InstanceNumber));
+    }
+
+    /**
+     * Native (uncompressed) Pixel Data must be at least Rows x Columns x Samples per Pixel x Frames x
+     * Bits Allocated / 8 bytes long (PS3.5 8.1.1); shorter, the image cannot be shown or analysed.
+     */
+    private static void requireAllPixels(AttributeList list) throws StoreFailure {
+        Attribute pixels = list.get(TagFromName.PixelData);
+        if (pixels == null) {
+            return; // float pixel data: its own module, checked by parsing
+        }
+        long rows = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Rows, 0);
+        long columns = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Columns, 0);
+        long samples = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.SamplesPerPixel, 1);
+        long bits = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.BitsAllocated, 0);
+        long frames = Math.max(1, Attribute.getSingleIntegerValueOrDefault(list, TagFromName.NumberOfFrames, 1));
+        if (rows <= 0 || columns <= 0 || bits <= 0) {
+            throw new StoreFailure(DimseStatus.INVALID_ATTRIBUTE_VALUE, "image without Rows, Columns or Bits Allocated");
+        }
+        long expected = (rows * columns * samples * frames * bits + 7) / 8;
+        long actual = pixels.getVL();
+        if (actual < expected) {
+            throw new StoreFailure(DimseStatus.INVALID_ENCODING, "Pixel Data short: " + actual + " of " + expected + " bytes");
+        }
     }
 
     static boolean isValidUid(String uid) {

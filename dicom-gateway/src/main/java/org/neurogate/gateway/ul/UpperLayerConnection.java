@@ -41,8 +41,25 @@ public final class UpperLayerConnection implements Closeable {
     /** An A-ASSOCIATE-RQ carries a few hundred bytes per context; anything this large is not DICOM. */
     private static final int MAX_ASSOCIATE_RQ_LENGTH = 1 << 20;
     private static final int COPY_BUFFER_SIZE = 64 * 1024;
+    /** A command set is a few hundred bytes; more than this is an attack on our memory, and aborts. */
+    static final int MAX_COMMAND_SET_LENGTH = 64 * 1024;
+
+    /**
+     * The clocks of one connection (PS3.8 9.1.5 calls the first the ARTIM timer).
+     *
+     * @param associateRequest from accept until the A-ASSOCIATE-RQ has arrived whole
+     * @param idle             waiting for the next PDU to begin (also the longest wait of any one read)
+     * @param pdu              from a PDU's first byte to its last
+     */
+    public record Timeouts(java.time.Duration associateRequest, java.time.Duration idle, java.time.Duration pdu) {
+        /** Only for a connection that is rejected at once. */
+        public static final Timeouts BRIEF = new Timeouts(java.time.Duration.ofSeconds(5),
+                java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(5));
+    }
 
     private final Socket socket;
+    private final TimedInputStream timed;
+    private final Timeouts timeouts;
     private final DataInputStream in;
     private final OutputStream out;
     private final int ourMaxPduLength;
@@ -51,10 +68,14 @@ public final class UpperLayerConnection implements Closeable {
     /** Bytes of the current P-DATA-TF PDU not yet read. */
     private long pduRemaining;
 
-    public UpperLayerConnection(Socket socket, int ourMaxPduLength) throws IOException {
+    /** A connection just accepted: the A-ASSOCIATE-RQ deadline starts now. */
+    public UpperLayerConnection(Socket socket, int ourMaxPduLength, Timeouts timeouts) throws IOException {
         this.socket = socket;
         this.ourMaxPduLength = ourMaxPduLength;
-        this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), COPY_BUFFER_SIZE));
+        this.timeouts = timeouts;
+        this.timed = new TimedInputStream(socket, (int) timeouts.idle().toMillis());
+        timed.arm(timeouts.associateRequest().toMillis(), "A-ASSOCIATE-RQ deadline of " + timeouts.associateRequest());
+        this.in = new DataInputStream(new BufferedInputStream(timed, COPY_BUFFER_SIZE));
         this.out = new BufferedOutputStream(socket.getOutputStream(), 8192);
     }
 
@@ -76,6 +97,7 @@ public final class UpperLayerConnection implements Closeable {
         }
         byte[] body = new byte[(int) length];
         in.readFully(body);
+        timed.disarm();
         try {
             AssociateRequest request = parseAssociateRequest(ByteBuffer.wrap(body));
             peerMaxPduLength = request.maxPduLength();
@@ -211,6 +233,9 @@ public final class UpperLayerConnection implements Closeable {
                 throw new UpperLayerProtocolException("command fragments on two presentation contexts");
             }
             contextId = pdv.presentationContextId();
+            if (command.size() + (long) pdv.valueLength() > MAX_COMMAND_SET_LENGTH) {
+                throw new UpperLayerProtocolException("command set longer than " + MAX_COMMAND_SET_LENGTH + " bytes");
+            }
             copyValue(pdv.valueLength(), command);
             if (pdv.last()) {
                 return new CommandSet(contextId, command.toByteArray());
@@ -282,7 +307,10 @@ public final class UpperLayerConnection implements Closeable {
 
     private PdvHeader nextPdv() throws IOException {
         while (pduRemaining == 0) {
+            // The previous PDU is consumed: wait (idle timeout) for the next one, which must then arrive whole in time.
+            timed.disarm();
             int type = in.readUnsignedByte();
+            timed.arm(timeouts.pdu().toMillis(), "PDU deadline of " + timeouts.pdu());
             in.readUnsignedByte();
             long length = Integer.toUnsignedLong(in.readInt());
             switch (type) {

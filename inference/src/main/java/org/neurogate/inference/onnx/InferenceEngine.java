@@ -28,6 +28,9 @@ public final class InferenceEngine implements AutoCloseable {
     private final Semaphore slots;
     private final Map<Path, OrtSession> sessions = new ConcurrentHashMap<>();
     private volatile String provider;
+    /** The options of every run in progress: terminating them is how a shutdown stops native work safely. */
+    private final java.util.Set<OrtSession.RunOptions> running = ConcurrentHashMap.newKeySet();
+    private volatile boolean closing;
 
     /** Output of one inference: a float tensor in C order. */
     public record Tensor(float[] values, long[] shape) {
@@ -83,13 +86,50 @@ public final class InferenceEngine implements AutoCloseable {
                     + " elements, buffer has " + input.length);
         }
         String inputName = session.getInputNames().iterator().next();
+        OrtSession.RunOptions options = new OrtSession.RunOptions();
         slots.acquireUninterruptibly();
-        try (OnnxTensor tensor = OnnxTensor.createTensor(environment, FloatBuffer.wrap(input), shape);
-             OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
-            OnnxTensor out = (OnnxTensor) result.get(0);
-            return reader.read(out.getFloatBuffer(), out.getInfo().getShape());
+        try {
+            running.add(options);
+            if (closing) {
+                throw new ShuttingDownException();
+            }
+            try (OnnxTensor tensor = OnnxTensor.createTensor(environment, FloatBuffer.wrap(input), shape);
+                 OrtSession.Result result = session.run(Map.of(inputName, tensor), options)) {
+                OnnxTensor out = (OnnxTensor) result.get(0);
+                return reader.read(out.getFloatBuffer(), out.getInfo().getShape());
+            } catch (OrtException e) {
+                if (closing) {
+                    throw new ShuttingDownException();
+                }
+                throw e;
+            }
         } finally {
+            running.remove(options);
+            options.close();
             slots.release();
+        }
+    }
+
+    /** A run refused or stopped because the engine is shutting down; the caller gives its work back. */
+    public static final class ShuttingDownException extends IllegalStateException {
+        ShuttingDownException() {
+            super("inference engine is shutting down");
+        }
+    }
+
+    /**
+     * Stops every run in progress (ONNX Runtime's terminate flag; they end with
+     * {@link ShuttingDownException}) and refuses new ones. Called before {@link #close()}, so no session
+     * is freed under a thread still inside it.
+     */
+    public void terminateRuns() {
+        closing = true;
+        for (OrtSession.RunOptions options : running) {
+            try {
+                options.setTerminate(true);
+            } catch (OrtException e) {
+                LOG.warning("cannot terminate an ONNX run: " + e.getMessage());
+            }
         }
     }
 
@@ -119,8 +159,27 @@ public final class InferenceEngine implements AutoCloseable {
         return options;
     }
 
+    /**
+     * Terminates runs in progress, waits for them to leave native code (up to 30 s), then frees the
+     * sessions. If a run has not left by then, the sessions are left to the process's exit: freeing them
+     * under a running thread would crash the JVM.
+     */
     @Override
     public void close() {
+        terminateRuns();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!running.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (!running.isEmpty()) {
+            LOG.warning(running.size() + " ONNX run(s) still in progress; sessions left open for the process exit");
+            return;
+        }
         for (OrtSession s : sessions.values()) {
             try {
                 s.close();

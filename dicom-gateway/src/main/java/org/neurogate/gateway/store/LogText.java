@@ -1,0 +1,39 @@
+package org.neurogate.gateway.store;
+
+/**
+ * Peer-supplied text made safe for one log line: control characters (a CR/LF would forge a second
+ * line) are escaped, and over-long values are cut, so a hostile sender cannot write the log for us.
+ */
+public final class LogText {
+
+    private static final int MAX = 96;
+
+    private LogText() {
+    }
+
+    public static String safe(String value) {
+        if (value == null) {
+            return "(none)";
+        }
+        StringBuilder out = new StringBuilder(Math.min(value.length(), MAX) + 8);
+        for (int i = 0; i < value.length() && out.length() < MAX; i++) {
+            char ch = value.charAt(i);
+            if (Character.isISOControl(ch)) {
+                out.append(String.format("\\x%02X", (int) ch));
+            } else {
+                out.append(ch);
+            }
+        }
+        return value.length() > MAX ? out + "..." : out.toString();
+    }
+
+    /** The class and first line of a throwable's message: the detail lines of a driver's error can quote row values. */
+    public static String firstLine(Throwable t) {
+        String message = t.getMessage();
+        if (message == null) {
+            return t.getClass().getSimpleName();
+        }
+        int newline = message.indexOf('\n');
+        return t.getClass().getSimpleName() + ": " + safe(newline < 0 ? message : message.substring(0, newline));
+    }
+}
