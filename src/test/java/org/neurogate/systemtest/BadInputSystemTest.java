@@ -292,6 +292,22 @@ class BadInputSystemTest {
         }
     }
 
+    @Test
+    void aCallingAeTitleCannotForgeALogLine() throws Exception {
+        try {
+            RawScu.associate(gateway.dicomPort(), "EVIL\nINFO FORGED", List.of(MR_CONTEXT)).close();
+        } catch (java.io.IOException rejected) {
+            // not in the allow-list: rejected, as it should be
+        }
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!gateway.log().contains("Rejected association from calling AE 'EVIL") && System.nanoTime() < deadline) {
+            Thread.sleep(50); // the refusal is logged just after it is sent
+        }
+        String log = gateway.log();
+        assertFalse(log.lines().anyMatch(l -> l.startsWith("INFO FORGED")), "a peer's newline started a log line");
+        assertTrue(log.contains("EVIL\\x0AINFO FORGED"), "the AE title is logged escaped");
+    }
+
     private static Path mutated(Path file, String name, java.util.function.Consumer<AttributeList> change) throws Exception {
         return DicomFiles.mutate(file, work.resolve("mutated").resolve(name + ".dcm"), change);
     }

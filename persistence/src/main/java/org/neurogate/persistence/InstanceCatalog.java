@@ -69,11 +69,27 @@ public class InstanceCatalog {
      * @throws CatalogUnavailableException when the database fails; nothing is recorded
      */
     public Recorded record(ReceivedInstance instance, FilePlacement placement) throws IOException {
+        return inTransaction("recording instance", c -> recordLocked(c, instance, placement),
+                recorded -> recorded.outcome() == RecordOutcome.NEW);
+    }
+
+    /** Work inside one local transaction. */
+    @FunctionalInterface
+    private interface TransactionWork<T> {
+        T run(Connection c) throws SQLException, IOException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction on a pooled connection and commits when {@code commit}
+     * accepts its result (rolls back otherwise, and on any failure).
+     */
+    private <T> T inTransaction(String what, TransactionWork<T> work, java.util.function.Predicate<T> commit)
+            throws IOException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                Recorded result = recordLocked(c, instance, placement);
-                if (result.outcome() == RecordOutcome.NEW) {
+                T result = work.run(c);
+                if (commit.test(result)) {
                     c.commit();
                 } else {
                     c.rollback();
@@ -86,7 +102,7 @@ public class InstanceCatalog {
                 c.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            throw new CatalogUnavailableException("recording instance failed: " + e.getMessage(), e);
+            throw new CatalogUnavailableException(what + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -192,55 +208,44 @@ public class InstanceCatalog {
      */
     public long recordConflict(ReceivedInstance instance, Recorded conflict, boolean quarantined,
                                QuarantinePlacement quarantine) throws IOException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                long id;
-                try (PreparedStatement ps = c.prepareStatement("""
-                        INSERT INTO identity_conflict (kind, action, sop_instance_uid, series_instance_uid,
-                            study_instance_uid, differing, stored_patient_ref, received_patient_id, received_issuer,
-                            received_name, received_birth_date, calling_ae)
-                        VALUES (?, ?, ?, ?, ?, ?, (SELECT p.id FROM study st JOIN patient p ON p.id = st.patient_ref
-                                                   WHERE st.study_instance_uid = ?), ?, ?, ?, ?, ?)
-                        RETURNING id""")) {
-                    ReceivedInstance.PatientAttributes p = instance.patient();
-                    ps.setString(1, conflict.outcome().name());
-                    ps.setString(2, quarantined ? "QUARANTINED" : "REFUSED");
-                    ps.setString(3, instance.sopInstanceUid());
-                    ps.setString(4, instance.series().seriesInstanceUid());
-                    ps.setString(5, instance.study().studyInstanceUid());
-                    ps.setString(6, String.join(",", conflict.differing()));
-                    ps.setString(7, instance.study().studyInstanceUid());
-                    ps.setString(8, p.patientId());
-                    ps.setString(9, p.issuerOfPatientId());
-                    ps.setString(10, p.patientName());
-                    ps.setString(11, p.birthDate());
-                    ps.setString(12, instance.callingAe());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        id = rs.getLong(1);
-                    }
+        return inTransaction("recording a conflict", c -> {
+            long id;
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO identity_conflict (kind, action, sop_instance_uid, series_instance_uid,
+                        study_instance_uid, differing, stored_patient_ref, received_patient_id, received_issuer,
+                        received_name, received_birth_date, calling_ae)
+                    VALUES (?, ?, ?, ?, ?, ?, (SELECT p.id FROM study st JOIN patient p ON p.id = st.patient_ref
+                                               WHERE st.study_instance_uid = ?), ?, ?, ?, ?, ?)
+                    RETURNING id""")) {
+                ReceivedInstance.PatientAttributes p = instance.patient();
+                ps.setString(1, conflict.outcome().name());
+                ps.setString(2, quarantined ? "QUARANTINED" : "REFUSED");
+                ps.setString(3, instance.sopInstanceUid());
+                ps.setString(4, instance.series().seriesInstanceUid());
+                ps.setString(5, instance.study().studyInstanceUid());
+                ps.setString(6, String.join(",", conflict.differing()));
+                ps.setString(7, instance.study().studyInstanceUid());
+                ps.setString(8, p.patientId());
+                ps.setString(9, p.issuerOfPatientId());
+                ps.setString(10, p.patientName());
+                ps.setString(11, p.birthDate());
+                ps.setString(12, instance.callingAe());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    id = rs.getLong(1);
                 }
-                if (quarantined) {
-                    String path = quarantine.place(id);
-                    try (PreparedStatement ps = c.prepareStatement(
-                            "UPDATE identity_conflict SET quarantine_path = ? WHERE id = ?")) {
-                        ps.setString(1, path);
-                        ps.setLong(2, id);
-                        ps.executeUpdate();
-                    }
-                }
-                c.commit();
-                return id;
-            } catch (SQLException | IOException | RuntimeException e) {
-                rollbackQuietly(c);
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
             }
-        } catch (SQLException e) {
-            throw new CatalogUnavailableException("recording a conflict failed: " + e.getMessage(), e);
-        }
+            if (quarantined) {
+                String path = quarantine.place(id);
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE identity_conflict SET quarantine_path = ? WHERE id = ?")) {
+                    ps.setString(1, path);
+                    ps.setLong(2, id);
+                    ps.executeUpdate();
+                }
+            }
+            return id;
+        }, id -> true);
     }
 
     /** Puts a quarantined instance's file in place durably; answers its path relative to the data directory. */
