@@ -22,8 +22,8 @@ import org.neurogate.phantoms.SyntheticMrSeries;
  * of 170 instances (256 x 256) is pushed with storescu, median of three, while nothing else happens,
  * then while 16 threads send the admin's name with wrong passwords as fast as they can: once with the
  * password checks taking turns (the default, one at a time) and once with 16 at a time (as before the
- * limit). A benchmark, not a test: it prints figures and asserts nothing; it runs only with
- * {@code -Dng.bench=abuse}.
+ * limit). The login lockout is off here: it would end the flood after ten guesses. A benchmark, not a
+ * test: it prints figures and asserts nothing; it runs only with {@code -Dng.bench=abuse}.
  */
 @EnabledIfSystemProperty(named = "ng.bench", matches = "abuse")
 class AbuseBenchmark {
@@ -36,8 +36,10 @@ class AbuseBenchmark {
         List<Path> series = SyntheticMrSeries.write(new SyntheticMrSeries.Spec(171, 0, 170, 256, 1.0), work.resolve("series"));
         List<String> lines = new ArrayList<>();
         for (int permits : new int[] {1, 16}) {
+            // The lockout would stop the flood after ten guesses; it is off here, to measure the turns alone.
             try (GatewayProcess gateway = GatewayProcess.start(work.resolve("data-" + permits),
-                    Map.of("NEUROGATE_MAX_CONCURRENT_PASSWORD_CHECKS", Integer.toString(permits)))) {
+                    Map.of("NEUROGATE_MAX_CONCURRENT_PASSWORD_CHECKS", Integer.toString(permits),
+                            "NEUROGATE_LOGIN_LOCKOUT_FAILURES", "1000000000"))) {
                 push(gateway, series); // warm-up, and every later push is all duplicates: same work per round
                 double quiet = median(gateway, series);
                 AtomicBoolean flooding = new AtomicBoolean(true);

@@ -22,7 +22,7 @@ import java.util.function.Predicate;
 /** The packaged gateway as an operator runs it: {@code java -jar quarkus-run.jar}, configured by environment. */
 final class GatewayProcess implements AutoCloseable {
 
-    static final String ADMIN_PASSWORD = "system-test-admin";
+    static final String ADMIN_PASSWORD = "system-test-operator-pw";
     static final String ALLOWED_AES = "STORESCU,DCMSEND,TESTSCU";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -71,6 +71,9 @@ class ShutdownSystemTest {
         assertTrue(Files.isRegularFile(work.resolve("data").resolve("logs").resolve("hs_err_pid" + pid + ".log")),
                 "crash report in data/logs: " + crashFiles(work.resolve("data").resolve("logs")));
         assertTrue(crashFiles(TestEnvironment.repositoryRoot()).isEmpty(), "none in the working directory");
+        // The next start stops the PostgreSQL server the crashed process left behind, and serves again.
+        gateway.restart();
+        assertEquals(0, Dcmtk.echoscu("STORESCU", "NEUROGATE", gateway.dicomPort()).exitCode());
         gateway.close();
     }
 

@@ -33,6 +33,7 @@ public class NeuroGateMain implements QuarkusApplication {
             System.exit(org.neurogate.gateway.export.ExportCli.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
         }
         Path dataDir = Path.of(setting("neurogate.data-dir").orElse("data")).toAbsolutePath();
+        privateDirectory(dataDir);
         if (setting(SESSION_KEY).isEmpty()) {
             System.setProperty(SESSION_KEY, sessionKey(dataDir));
         }
@@ -56,6 +57,20 @@ public class NeuroGateMain implements QuarkusApplication {
                 scp.port(), scp.aeTitle(), httpPort, httpPort);
         Quarkus.waitForExit();
         return 0;
+    }
+
+    /**
+     * The data directory holds patient data and keys: only our user may enter it (0700), whatever the
+     * umask made it. The launcher's umask (077) keeps what we write inside it private too.
+     */
+    private static void privateDirectory(Path dir) throws IOException {
+        java.nio.file.Files.createDirectories(dir);
+        try {
+            java.nio.file.Files.setPosixFilePermissions(dir,
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        } catch (UnsupportedOperationException notPosix) {
+            // a file system without POSIX permissions: its own ACLs apply
+        }
     }
 
     /** The key that encrypts the viewer's session cookies. */

@@ -12,7 +12,7 @@ import org.neurogate.persistence.EmbeddedDatabase;
 /** A real PostgreSQL (zonky) for {@code @QuarkusTest}s, in a fresh directory, plus a free DICOM port. */
 public class EmbeddedPostgresResource implements QuarkusTestResourceLifecycleManager {
 
-    public static final String ADMIN_PASSWORD = "test-admin-password";
+    public static final String ADMIN_PASSWORD = "test-operator-secret";
     private EmbeddedDatabase database;
 
     @Override

@@ -42,6 +42,10 @@ public class UserAccount extends PanacheEntityBase {
     }
 
     public boolean passwordMatches(String clearText) {
+        return hashMatches(passwordHash, clearText);
+    }
+
+    public static boolean hashMatches(String passwordHash, String clearText) {
         return BcryptUtil.matches(clearText, passwordHash);
     }
 }

@@ -19,4 +19,24 @@ public interface AccountConfig {
      */
     @io.smallrye.config.WithDefault("1")
     int maxConcurrentPasswordChecks();
+
+    /** The lockout after failed logins, per user name and per address. */
+    LoginLockout loginLockout();
+
+    interface LoginLockout {
+        /** This many failures within the window lock the name (or address). Env: NEUROGATE_LOGIN_LOCKOUT_FAILURES. */
+        @io.smallrye.config.WithDefault("10")
+        int failures();
+
+        /** Env: NEUROGATE_LOGIN_LOCKOUT_WINDOW. */
+        @io.smallrye.config.WithDefault("15m")
+        java.time.Duration window();
+
+        /**
+         * How long a lock lasts from the failure that set it; meanwhile even the right password is
+         * refused (401). Env: NEUROGATE_LOGIN_LOCKOUT_DURATION.
+         */
+        @io.smallrye.config.WithDefault("15m")
+        java.time.Duration duration();
+    }
 }

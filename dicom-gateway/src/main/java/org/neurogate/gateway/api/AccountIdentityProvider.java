@@ -12,22 +12,35 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import org.neurogate.persistence.LoginFailures;
 import org.neurogate.persistence.UserAccount;
 
 /**
  * Checks HTTP Basic and form credentials against the bcrypt hashes in {@code app_user}. The hash checks
  * take turns ({@link AccountConfig#maxConcurrentPasswordChecks()}): unauthenticated requests cost
- * CPU that the receiver needs, and a flood of them must not slow a scanner's push.
+ * CPU that the receiver needs, and a flood of them must not slow a scanner's push. Failures are
+ * counted per user name and per address ({@link LoginFailures}); past the limit both are locked, and a
+ * name without an account costs the same hash check as one with.
  */
 @ApplicationScoped
 public class AccountIdentityProvider implements IdentityProvider<UsernamePasswordAuthenticationRequest> {
 
     private static final long TURN_WAIT_MILLIS = 2000;
+    /** A hash of a random password, checked against for names that have no account. */
+    private static final String UNKNOWN_USER_HASH = io.quarkus.elytron.security.common.BcryptUtil.bcryptHash(
+            java.util.UUID.randomUUID().toString());
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(AccountIdentityProvider.class);
 
     private final Semaphore turns;
+    private final LoginFailures failures;
+    private final LoginFailures.Rule lockout;
 
-    public AccountIdentityProvider(AccountConfig config) {
+    public AccountIdentityProvider(AccountConfig config, LoginFailures failures) {
         this.turns = new Semaphore(Math.max(1, config.maxConcurrentPasswordChecks()), true);
+        this.failures = failures;
+        this.lockout = new LoginFailures.Rule(config.loginLockout().failures(), config.loginLockout().window(),
+                config.loginLockout().duration());
     }
 
     @Override
@@ -39,14 +52,27 @@ public class AccountIdentityProvider implements IdentityProvider<UsernamePasswor
     public Uni<SecurityIdentity> authenticate(UsernamePasswordAuthenticationRequest request,
                                               AuthenticationRequestContext context) {
         // The lookup and the bcrypt check block; they run on a worker thread, not the event loop.
+        String address = clientAddress(request);
         return context.runBlocking(() -> {
             String username = request.getUsername();
             String password = new String(request.getPassword().getPassword());
+            if (failures.lockedUntil(username, address, lockout).isPresent()) {
+                // No hash check while locked: the right password is refused too, and guessing costs nothing.
+                throw new AuthenticationFailedException("locked after repeated failed logins");
+            }
             UserAccount account = QuarkusTransaction.requiringNew()
                     .call(() -> UserAccount.findByUsername(username).orElse(null));
-            if (account == null || !matchesInTurn(account, password)) {
+            // For a name without an account, the same bcrypt work: timing does not tell which names exist.
+            boolean matches = matchesInTurn(account == null ? UNKNOWN_USER_HASH : account.passwordHash, password);
+            if (account == null || !matches) {
+                failures.record(username, address);
+                if (failures.lockedUntil(username, address, lockout).isPresent()) {
+                    LOG.warnf("Login locked for %s after %d failed attempts (user name or address %s)",
+                            lockout.duration(), lockout.failures(), address);
+                }
                 throw new AuthenticationFailedException("invalid user name or password");
             }
+            failures.clear(username);
             return QuarkusSecurityIdentity.builder()
                     .setPrincipal(new QuarkusPrincipal(account.username))
                     .addRole(account.role)
@@ -54,7 +80,16 @@ public class AccountIdentityProvider implements IdentityProvider<UsernamePasswor
         });
     }
 
-    private boolean matchesInTurn(UserAccount account, String password) {
+    private static String clientAddress(UsernamePasswordAuthenticationRequest request) {
+        io.vertx.ext.web.RoutingContext rc = io.quarkus.vertx.http.runtime.security.HttpSecurityUtils
+                .getRoutingContextAttribute(request);
+        if (rc == null || rc.request().remoteAddress() == null) {
+            return "unknown";
+        }
+        return rc.request().remoteAddress().hostAddress();
+    }
+
+    private boolean matchesInTurn(String passwordHash, String password) {
         try {
             if (!turns.tryAcquire(TURN_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
                 return false;
@@ -64,7 +99,7 @@ public class AccountIdentityProvider implements IdentityProvider<UsernamePasswor
             return false;
         }
         try {
-            return account.passwordMatches(password);
+            return UserAccount.hashMatches(passwordHash, password);
         } finally {
             turns.release();
         }

@@ -9,7 +9,11 @@ import java.util.Base64;
 import org.jboss.logging.Logger;
 import org.neurogate.persistence.UserAccount;
 
-/** Makes sure an {@code admin} account exists, so a fresh install can be administered at once. */
+/**
+ * Makes sure an {@code admin} account exists, so a fresh install can be administered at once. A
+ * {@code NEUROGATE_ADMIN_PASSWORD} that breaks the password policy stops the start; a generated password
+ * is written to {@code <data dir>/admin-password.txt} (mode 0600), never to the log.
+ */
 @ApplicationScoped
 public class AdminAccountBootstrap {
 
@@ -17,13 +21,22 @@ public class AdminAccountBootstrap {
     static final String ADMIN_USERNAME = "admin";
 
     private final AccountConfig config;
+    private final java.nio.file.Path passwordFile;
 
-    public AdminAccountBootstrap(AccountConfig config) {
+    public AdminAccountBootstrap(AccountConfig config, org.neurogate.gateway.store.StorageConfig storage) {
         this.config = config;
+        this.passwordFile = storage.dataDir().toAbsolutePath().resolve("admin-password.txt");
     }
 
     @Transactional
-    void ensureAdmin(@Observes StartupEvent event) {
+    void ensureAdmin(@Observes StartupEvent event) throws java.io.IOException {
+        if (config.adminPassword().isPresent()) {
+            String weak = PasswordPolicy.problem(ADMIN_USERNAME, config.adminPassword().get());
+            if (weak != null) {
+                throw new IllegalStateException("NEUROGATE_ADMIN_PASSWORD refused: " + weak
+                        + "; choose another (or unset it to have one generated)");
+            }
+        }
         UserAccount admin = UserAccount.findByUsername(ADMIN_USERNAME).orElse(null);
         if (admin == null) {
             admin = new UserAccount();
@@ -33,8 +46,9 @@ public class AdminAccountBootstrap {
             admin.setPassword(password);
             admin.persist();
             if (config.adminPassword().isEmpty()) {
-                LOG.infof("Created API user 'admin' with generated password: %s"
-                        + "  (shown only now; set NEUROGATE_ADMIN_PASSWORD to choose one)", password);
+                writePrivately(passwordFile, password + "\n");
+                LOG.infof("Created API user 'admin' with a generated password, written to %s (mode 0600); "
+                        + "set NEUROGATE_ADMIN_PASSWORD to choose one", passwordFile);
             } else {
                 LOG.info("Created API user 'admin' with the password from NEUROGATE_ADMIN_PASSWORD");
             }
@@ -42,6 +56,18 @@ public class AdminAccountBootstrap {
             admin.setPassword(config.adminPassword().get());
             LOG.info("Password of API user 'admin' set from NEUROGATE_ADMIN_PASSWORD");
         }
+    }
+
+    /** Writes {@code text} to a new file only its owner can read, replacing it atomically. */
+    static void writePrivately(java.nio.file.Path file, String text) throws java.io.IOException {
+        java.nio.file.Files.createDirectories(file.getParent());
+        java.nio.file.Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        java.nio.file.Files.deleteIfExists(temp);
+        java.nio.file.Files.createFile(temp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        java.nio.file.Files.writeString(temp, text);
+        java.nio.file.Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static String generatePassword() {

@@ -21,8 +21,6 @@ import org.neurogate.persistence.UserAccount;
 @RolesAllowed(ApiRoles.ADMIN)
 public class UserResource {
 
-    private static final int MIN_PASSWORD_LENGTH = 12;
-
     /** An account as shown: never its password. */
     public record User(String username, String role, String fullName) {
     }
@@ -35,6 +33,12 @@ public class UserResource {
     public record NewUser(String username, String password, String role, String fullName) {
     }
 
+    /** A 400 whose body says what is wrong, for the admin's client to show. */
+    private static BadRequestException bad(String message) {
+        return new BadRequestException(Response.status(Response.Status.BAD_REQUEST)
+                .entity(java.util.Map.of("error", message)).type(MediaType.APPLICATION_JSON).build());
+    }
+
     @GET
     @Transactional
     public List<User> list() {
@@ -45,16 +49,17 @@ public class UserResource {
     @Transactional
     public Response create(NewUser request) {
         if (request == null || request.username() == null || !request.username().matches("[A-Za-z0-9._-]{1,64}")) {
-            throw new BadRequestException("username: 1 to 64 letters, digits, '.', '_' or '-'");
+            throw bad("username: 1 to 64 letters, digits, '.', '_' or '-'");
         }
-        if (request.password() == null || request.password().length() < MIN_PASSWORD_LENGTH) {
-            throw new BadRequestException("password: at least " + MIN_PASSWORD_LENGTH + " characters");
+        String weak = PasswordPolicy.problem(request.username(), request.password());
+        if (weak != null) {
+            throw bad("password: " + weak);
         }
         if (request.role() == null || !ApiRoles.ALL.contains(request.role())) {
-            throw new BadRequestException("role: one of " + ApiRoles.ALL);
+            throw bad("role: one of " + ApiRoles.ALL);
         }
         if (request.fullName() != null && !request.fullName().matches("[\\p{L}\\p{M} .'^-]{1,64}")) {
-            throw new BadRequestException("fullName: up to 64 letters, spaces, '.', '-', apostrophes and '^'");
+            throw bad("fullName: up to 64 letters, spaces, '.', '-', apostrophes and '^'");
         }
         if (UserAccount.findByUsername(request.username()).isPresent()) {
             throw new ClientErrorException("user " + request.username() + " exists", Response.Status.CONFLICT);
