@@ -127,7 +127,13 @@ public class InstanceStore {
             source.transferTo(OutputStream.nullOutputStream());
             throw new StoreFailure(DimseStatus.OUT_OF_RESOURCES, "out of disk space");
         }
-        byte[] header = partTenHeader(request);
+        byte[] header;
+        try {
+            header = partTenHeader(request);
+        } catch (StoreFailure failure) {
+            source.transferTo(OutputStream.nullOutputStream()); // the answer must follow the whole data set
+            throw failure;
+        }
         SpoolFile spool;
         try {
             spool = new SpoolFile(spoolDir.resolve("instance-" + spoolSequence.incrementAndGet() + "-"
