@@ -86,7 +86,8 @@ class AvailabilitySystemTest {
                 try {
                     out.write(i == 0 ? 0x01 : 0x00);
                     out.flush();
-                    closed = s.getInputStream().read() < 0;
+                    int answer = s.getInputStream().read();
+                    closed = answer < 0 || answer == 0x07; // end of stream, or the A-ABORT sent before it
                 } catch (SocketTimeoutException stillOpen) {
                     // keep dripping
                 } catch (IOException reset) {
