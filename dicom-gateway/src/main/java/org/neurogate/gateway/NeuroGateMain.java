@@ -33,7 +33,8 @@ public class NeuroGateMain implements QuarkusApplication {
             System.exit(org.neurogate.gateway.export.ExportCli.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
         }
         Path dataDir = Path.of(setting("neurogate.data-dir").orElse("data")).toAbsolutePath();
-        privateDirectory(dataDir);
+        // Patient data and keys: only our user may enter (the launcher's umask 077 keeps what we write private too).
+        PrivateFiles.directory(dataDir);
         if (setting(SESSION_KEY).isEmpty()) {
             System.setProperty(SESSION_KEY, sessionKey(dataDir));
         }
@@ -59,20 +60,6 @@ public class NeuroGateMain implements QuarkusApplication {
         return 0;
     }
 
-    /**
-     * The data directory holds patient data and keys: only our user may enter it (0700), whatever the
-     * umask made it. The launcher's umask (077) keeps what we write inside it private too.
-     */
-    private static void privateDirectory(Path dir) throws IOException {
-        java.nio.file.Files.createDirectories(dir);
-        try {
-            java.nio.file.Files.setPosixFilePermissions(dir,
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-        } catch (UnsupportedOperationException notPosix) {
-            // a file system without POSIX permissions: its own ACLs apply
-        }
-    }
-
     /** The key that encrypts the viewer's session cookies. */
     private static final String SESSION_KEY = "quarkus.http.auth.session.encryption-key";
 
@@ -83,15 +70,9 @@ public class NeuroGateMain implements QuarkusApplication {
     private static String sessionKey(Path dataDir) throws IOException {
         Path file = dataDir.resolve("session.key");
         if (!java.nio.file.Files.exists(file)) {
-            java.nio.file.Files.createDirectories(dataDir);
             byte[] random = new byte[32];
             new java.security.SecureRandom().nextBytes(random);
-            Path temp = dataDir.resolve("session.key.tmp");
-            java.nio.file.Files.deleteIfExists(temp);
-            java.nio.file.Files.createFile(temp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-            java.nio.file.Files.writeString(temp, java.util.Base64.getEncoder().encodeToString(random));
-            java.nio.file.Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            PrivateFiles.write(file, java.util.Base64.getEncoder().encodeToString(random));
         }
         return java.nio.file.Files.readString(file).strip();
     }

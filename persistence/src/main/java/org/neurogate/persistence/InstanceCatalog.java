@@ -121,13 +121,8 @@ public class InstanceCatalog {
         }
         Optional<StoredContext> stored = seriesContext(c, instance.series().seriesInstanceUid());
         if (stored.isEmpty()) {
-            Optional<StoredContext> study = studyContext(c, instance.study().studyInstanceUid());
-            if (study.isPresent()) {
-                List<String> differing = PatientIdentity.differences(study.get().patient(), instance.patient());
-                if (!differing.isEmpty()) {
-                    return new Recorded(RecordOutcome.PATIENT_MISMATCH, differing);
-                }
-            }
+            // Into a known study the new series goes under that study's patient; the read-back below
+            // compares it, and a conflict rolls the inserts back.
             createSeries(c, instance);
             stored = seriesContext(c, instance.series().seriesInstanceUid());
             if (stored.isEmpty()) {
@@ -161,22 +156,15 @@ public class InstanceCatalog {
         }
     }
 
-    /** The study and patient that a stored series (or study) belongs to. */
-    private record StoredContext(String studyInstanceUid, long patientRef, ReceivedInstance.PatientAttributes patient) {
+    /** The study and patient that a stored series belongs to. */
+    private record StoredContext(String studyInstanceUid, ReceivedInstance.PatientAttributes patient) {
     }
 
     private static Optional<StoredContext> seriesContext(Connection c, String seriesInstanceUid) throws SQLException {
         return context(c, """
-                SELECT st.study_instance_uid, p.id, p.patient_id, p.issuer, p.patient_name, p.birth_date, p.sex
+                SELECT st.study_instance_uid, p.patient_id, p.issuer, p.patient_name, p.birth_date, p.sex
                 FROM series se JOIN study st ON st.id = se.study_ref JOIN patient p ON p.id = st.patient_ref
                 WHERE se.series_instance_uid = ?""", seriesInstanceUid);
-    }
-
-    private static Optional<StoredContext> studyContext(Connection c, String studyInstanceUid) throws SQLException {
-        return context(c, """
-                SELECT st.study_instance_uid, p.id, p.patient_id, p.issuer, p.patient_name, p.birth_date, p.sex
-                FROM study st JOIN patient p ON p.id = st.patient_ref WHERE st.study_instance_uid = ?""",
-                studyInstanceUid);
     }
 
     private static Optional<StoredContext> context(Connection c, String sql, String uid) throws SQLException {
@@ -186,8 +174,8 @@ public class InstanceCatalog {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new StoredContext(rs.getString(1), rs.getLong(2), new ReceivedInstance.PatientAttributes(
-                        rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7))));
+                return Optional.of(new StoredContext(rs.getString(1), new ReceivedInstance.PatientAttributes(
+                        rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6))));
             }
         }
     }
@@ -403,15 +391,6 @@ public class InstanceCatalog {
                 .map(s -> new StudySummary.SeriesSummary(s.seriesInstanceUid, s.modality, s.seriesDescription,
                         s.instanceCount, s.state))
                 .toList());
-    }
-
-    private static Optional<Long> findSeriesId(Connection c, String seriesInstanceUid) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM series WHERE series_instance_uid = ?")) {
-            ps.setString(1, seriesInstanceUid);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
-            }
-        }
     }
 
     private static void createSeries(Connection c, ReceivedInstance in) throws SQLException {

@@ -46,7 +46,7 @@ public class AdminAccountBootstrap {
             admin.setPassword(password);
             admin.persist();
             if (config.adminPassword().isEmpty()) {
-                writePrivately(passwordFile, password + "\n");
+                org.neurogate.gateway.PrivateFiles.write(passwordFile, password + "\n");
                 LOG.infof("Created API user 'admin' with a generated password, written to %s (mode 0600); "
                         + "set NEUROGATE_ADMIN_PASSWORD to choose one", passwordFile);
             } else {
@@ -56,18 +56,6 @@ public class AdminAccountBootstrap {
             admin.setPassword(config.adminPassword().get());
             LOG.info("Password of API user 'admin' set from NEUROGATE_ADMIN_PASSWORD");
         }
-    }
-
-    /** Writes {@code text} to a new file only its owner can read, replacing it atomically. */
-    static void writePrivately(java.nio.file.Path file, String text) throws java.io.IOException {
-        java.nio.file.Files.createDirectories(file.getParent());
-        java.nio.file.Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        java.nio.file.Files.deleteIfExists(temp);
-        java.nio.file.Files.createFile(temp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-        java.nio.file.Files.writeString(temp, text);
-        java.nio.file.Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static String generatePassword() {

@@ -50,10 +50,9 @@ public final class DurableFiles {
         try {
             Files.createLink(to, from);
             Files.delete(from);
-        } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
-            if (e instanceof FileAlreadyExistsException exists) {
-                throw exists;
-            }
+        } catch (FileAlreadyExistsException exists) {
+            throw exists;
+        } catch (UnsupportedOperationException | java.nio.file.FileSystemException noHardLinks) {
             if (Files.exists(to, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 throw new FileAlreadyExistsException(to.toString());
             }

@@ -31,10 +31,6 @@ final class TimedInputStream extends InputStream {
         deadlineName = name;
     }
 
-    boolean armed() {
-        return deadlineName != null;
-    }
-
     void disarm() {
         deadlineName = null;
     }
