@@ -107,12 +107,14 @@ class AvailabilitySystemTest {
                 new RawScu.Context(1, com.pixelmed.dicom.SOPClass.MRImageStorage,
                         com.pixelmed.dicom.TransferSyntax.ExplicitVRLittleEndian)))) {
             long start = System.nanoTime();
-            boolean aborted = scu.dripPdu(2000, 10);
+            // One byte every second for up to 30 s: a gateway stalled by other work (a model run on two
+            // cores) may cut the drip late, which is still the deadline working; never cutting it is not.
+            boolean aborted = scu.dripPdu(1000, 30);
             double seconds = (System.nanoTime() - start) / 1e9;
-            assertTrue(aborted, "the drip was not cut off");
-            assertTrue(seconds < 12, "aborted after " + seconds + " s (PDU deadline 5 s)");
+            assertTrue(aborted, "the drip was not cut off after " + seconds + " s; gateway log:\n" + tail(gateway.log()));
+            assertTrue(seconds < 20, "aborted after " + seconds + " s (PDU deadline 5 s)");
         }
-        assertTrue(gateway.log().contains("PDU deadline of PT5S exceeded"));
+        assertTrue(gateway.log().contains("PDU deadline of PT5S exceeded"), tail(gateway.log()));
     }
 
     @Test
@@ -157,5 +159,9 @@ class AvailabilitySystemTest {
         } catch (IOException reset) {
             return true;
         }
+    }
+
+    private static String tail(String log) {
+        return log.substring(Math.max(0, log.length() - 6000));
     }
 }

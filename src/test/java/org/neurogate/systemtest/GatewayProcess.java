@@ -25,7 +25,9 @@ final class GatewayProcess implements AutoCloseable {
     static final String ADMIN_PASSWORD = "system-test-operator-pw";
     static final String ALLOWED_AES = "STORESCU,DCMSEND,TESTSCU";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** HTTP/1.1, as browsers speak plain HTTP (they never upgrade it to cleartext HTTP/2). */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Path dataDir;
     private final Map<String, String> extraEnv;
@@ -115,6 +117,30 @@ final class GatewayProcess implements AutoCloseable {
 
     Path dataDir() {
         return dataDir;
+    }
+
+    /** The embedded PostgreSQL's port, from its postmaster.pid. */
+    int databasePort() throws IOException {
+        return Integer.parseInt(Files.readAllLines(dataDir.resolve("pgdata").resolve("postmaster.pid")).get(3).trim());
+    }
+
+    /** A connection to the gateway's embedded database as its application role, with the password it keeps. */
+    java.sql.Connection database() throws Exception {
+        return database("neurogate", "application.password");
+    }
+
+    /** The same as the cluster's superuser, for what a test must see that the application may not. */
+    java.sql.Connection databaseAsSuperuser() throws Exception {
+        return database("postgres", "superuser.password");
+    }
+
+    private java.sql.Connection database(String role, String passwordKey) throws Exception {
+        java.util.Properties credentials = new java.util.Properties();
+        try (var in = Files.newBufferedReader(dataDir.resolve("pgdata.credentials"))) {
+            credentials.load(in);
+        }
+        return java.sql.DriverManager.getConnection("jdbc:postgresql://localhost:" + databasePort() + "/postgres",
+                role, credentials.getProperty(passwordKey));
     }
 
     String log() throws IOException {
@@ -243,7 +269,9 @@ final class GatewayProcess implements AutoCloseable {
                 throw new IllegalStateException("gateway exited with " + process.exitValue() + "; log:\n" + log());
             }
             try {
-                if (get(health, false).statusCode() == 200) {
+                int status = get(health, false).statusCode();
+                // 200; or a redirect to HTTPS, where the test itself waits for readiness
+                if (status == 200 || (status >= 301 && status <= 308)) {
                     return;
                 }
             } catch (IOException notYet) {

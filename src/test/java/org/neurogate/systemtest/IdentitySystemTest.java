@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -196,9 +195,7 @@ class IdentitySystemTest {
         throw new AssertionError("no conflict for " + sop + " in " + conflicts);
     }
 
-    /** The gateway's embedded PostgreSQL, found from its postmaster.pid. */
     private static Connection database() throws Exception {
-        List<String> pid = Files.readAllLines(gateway.dataDir().resolve("pgdata").resolve("postmaster.pid"));
-        return DriverManager.getConnection("jdbc:postgresql://localhost:" + pid.get(3).trim() + "/postgres", "postgres", "");
+        return gateway.database();
     }
 }

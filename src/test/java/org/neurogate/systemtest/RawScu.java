@@ -168,12 +168,18 @@ final class RawScu implements AutoCloseable {
     boolean dripPdu(int intervalMillis, int bytes) throws IOException, InterruptedException {
         out.write(new byte[] {0x04, 0, 0, 0, 0, 100});
         out.flush();
-        for (int i = 0; i < bytes; i++) {
+        // A well-formed PDV (96 bytes: context 1, last command fragment) begun one byte at a time, so that
+        // only the deadline, never a framing error, can end it.
+        byte[] pdv = new byte[100];
+        pdv[3] = 96;
+        pdv[4] = 1;
+        pdv[5] = 0x03;
+        for (int i = 0; i < Math.min(bytes, pdv.length); i++) {
             if (closedByPeerWithin(intervalMillis)) {
                 return true;
             }
             try {
-                out.write(0);
+                out.write(pdv[i]);
                 out.flush();
             } catch (IOException closed) {
                 return true;

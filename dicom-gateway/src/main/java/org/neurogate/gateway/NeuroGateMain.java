@@ -27,6 +27,13 @@ public class NeuroGateMain implements QuarkusApplication {
     @ConfigProperty(name = "quarkus.http.port")
     int httpPort;
 
+    /** Set by {@link #httpsFromTlsSettings()} when a TLS key store is configured. */
+    @ConfigProperty(name = "quarkus.tls.key-store.p12.path")
+    Optional<String> tlsKeyStore;
+
+    @ConfigProperty(name = "quarkus.http.ssl-port")
+    int sslPort;
+
     public static void main(String... args) throws IOException {
         if (args.length > 0 && args[0].equals("export")) {
             // The research export CLI: the gateway's database and data, without serving DICOM or HTTP.
@@ -40,13 +47,44 @@ public class NeuroGateMain implements QuarkusApplication {
         }
         if (setting("quarkus.datasource.jdbc.url").isEmpty()) {
             int port = Integer.parseInt(setting("neurogate.embedded-db.port").orElse("0"));
-            EmbeddedDatabase database = EmbeddedDatabase.start(dataDir.resolve("pgdata"), port);
-            System.setProperty("quarkus.datasource.jdbc.url", database.jdbcUrl());
-            System.setProperty("quarkus.datasource.username", database.username());
+            Path binaries = setting("neurogate.embedded-db.binaries-dir").map(Path::of)
+                    .orElse(EmbeddedDatabase.defaultBinariesDirectory());
+            EmbeddedDatabase database = EmbeddedDatabase.start(dataDir.resolve("pgdata"), port, binaries);
+            EmbeddedDatabase.Login login = database.login();
+            System.setProperty("quarkus.datasource.jdbc.url", login.jdbcUrl());
+            System.setProperty("quarkus.datasource.username", login.username());
+            System.setProperty("quarkus.datasource.password", login.password());
             System.out.printf("Embedded PostgreSQL on port %d, cluster in %s%n", database.port(),
                     database.clusterDirectory());
         }
+        httpsFromTlsSettings();
         Quarkus.run(NeuroGateMain.class, args);
+    }
+
+    /**
+     * With a TLS key store, the API and viewer are served over HTTPS too (Quarkus's TLS registry, the
+     * same certificate as DICOM TLS), with HSTS; NEUROGATE_HTTP_REDIRECT_TO_HTTPS=true sends plain HTTP
+     * requests to the HTTPS port. Browsers ignore HSTS received over plain HTTP (RFC 6797 8.1), so the
+     * header on every response is harmless there.
+     */
+    private static void httpsFromTlsSettings() {
+        Optional<String> keyStore = setting("neurogate.tls.key-store");
+        if (keyStore.isEmpty()) {
+            return;
+        }
+        defaultProperty("quarkus.tls.key-store.p12.path", keyStore.get());
+        setting("neurogate.tls.key-store-password").ifPresent(p -> defaultProperty("quarkus.tls.key-store.p12.password", p));
+        defaultProperty("quarkus.tls.protocols", "TLSv1.3,TLSv1.2");
+        defaultProperty("quarkus.http.ssl-port", setting("neurogate.https-port").orElse("8443"));
+        defaultProperty("quarkus.http.insecure-requests",
+                Boolean.parseBoolean(setting("neurogate.http.redirect-to-https").orElse("false")) ? "redirect" : "enabled");
+        defaultProperty("quarkus.http.header.\"Strict-Transport-Security\".value", "max-age=31536000");
+    }
+
+    private static void defaultProperty(String name, String value) {
+        if (setting(name).isEmpty()) {
+            System.setProperty(name, value);
+        }
     }
 
     @Override
@@ -54,8 +92,10 @@ public class NeuroGateMain implements QuarkusApplication {
         // SIGTERM is how a supervisor stops us: a graceful stop and exit status 0, not the JVM's 143
         // (which systemd and Kubernetes report as a failure).
         sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> Quarkus.asyncExit(0));
-        LOG.infof("NeuroGate is running. DICOM port: %d (AE title %s). Web port: %d (http://localhost:%d/q/health)",
-                scp.port(), scp.aeTitle(), httpPort, httpPort);
+        LOG.infof("NeuroGate is running. DICOM port: %s%s (AE title %s). Web port: %d (http://localhost:%d/q/health)%s",
+                scp.port() < 0 ? "off" : Integer.toString(scp.port()),
+                scp.tlsPort() < 0 ? "" : ", DICOM TLS port: " + scp.tlsPort(), scp.aeTitle(), httpPort, httpPort,
+                tlsKeyStore.isPresent() ? ", HTTPS port: " + sslPort : "");
         Quarkus.waitForExit();
         return 0;
     }

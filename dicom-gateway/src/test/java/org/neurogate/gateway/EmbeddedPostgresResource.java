@@ -19,10 +19,12 @@ public class EmbeddedPostgresResource implements QuarkusTestResourceLifecycleMan
     public Map<String, String> start() {
         try {
             Path dataDir = Files.createTempDirectory("neurogate-quarkustest");
-            database = EmbeddedDatabase.start(dataDir.resolve("pgdata"), 0);
+            database = EmbeddedDatabase.start(dataDir.resolve("pgdata"), 0, EmbeddedDatabase.defaultBinariesDirectory());
+            EmbeddedDatabase.Login login = database.login();
             return Map.of(
-                    "quarkus.datasource.jdbc.url", database.jdbcUrl(),
-                    "quarkus.datasource.username", database.username(),
+                    "quarkus.datasource.jdbc.url", login.jdbcUrl(),
+                    "quarkus.datasource.username", login.username(),
+                    "quarkus.datasource.password", login.password(),
                     "neurogate.data-dir", dataDir.toString(),
                     "neurogate.dicom-port", Integer.toString(freePort()),
                     "neurogate.allowed-calling-aes", "TESTSCU",

@@ -10,6 +10,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.util.concurrent.RejectedExecutionException;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -18,13 +20,16 @@ import org.jboss.logging.Logger;
 import org.neurogate.gateway.GatewayMetrics;
 import org.neurogate.gateway.availability.DatabaseWatch;
 import org.neurogate.gateway.store.InstanceStore;
+import org.neurogate.gateway.tls.SecureTransport;
+import org.neurogate.gateway.tls.TlsConfig;
 import org.neurogate.gateway.ul.UpperLayerConnection;
 
 /**
  * The DICOM listener (Storage SCP and Verification SCP, PS3.4 annexes A and B). One thread per
  * association, up to the configured limit, and at most a share of them per peer address; past either,
  * associations are rejected as transient. A connection that does not send its A-ASSOCIATE-RQ in time is
- * closed, so idle sockets hold a slot for seconds, not minutes.
+ * closed, so idle sockets hold a slot for seconds, not minutes. The plain port and the TLS port share
+ * the slots and the rules; only the transport differs.
  */
 @ApplicationScoped
 public class DicomScp {
@@ -38,12 +43,16 @@ public class DicomScp {
     private final AtomicInteger associations = new AtomicInteger();
     private final java.util.concurrent.ConcurrentHashMap<java.net.InetAddress, AtomicInteger> perPeer =
             new java.util.concurrent.ConcurrentHashMap<>();
+    private final TlsConfig tls;
     private volatile ServerSocket serverSocket;
+    private volatile ServerSocket tlsServerSocket;
     private ThreadPoolExecutor workers;
     private AssociationPolicy policy;
 
-    public DicomScp(DicomScpConfig config, InstanceStore store, GatewayMetrics metrics, DatabaseWatch health) {
+    public DicomScp(DicomScpConfig config, TlsConfig tls, InstanceStore store, GatewayMetrics metrics,
+                    DatabaseWatch health) {
         this.config = config;
+        this.tls = tls;
         this.store = store;
         this.metrics = metrics;
         this.health = health;
@@ -58,37 +67,65 @@ public class DicomScp {
                     t.setDaemon(true);
                     return t;
                 });
-        ServerSocket socket = new ServerSocket();
-        socket.setReuseAddress(true);
-        socket.bind(new InetSocketAddress(config.dicomPort()), 128);
-        serverSocket = socket;
-        Thread acceptor = new Thread(this::acceptLoop, "dicom-acceptor");
+        if (config.dicom().plainEnabled()) {
+            ServerSocket socket = new ServerSocket();
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(config.dicom().listenAddress(), config.dicomPort()), 128);
+            serverSocket = socket;
+            startAcceptor(socket, "dicom-acceptor");
+            LOG.infof("DICOM SCP listening: AE title %s, %s port %d; allowed calling AEs: %s", policy.aeTitle(),
+                    config.dicom().listenAddress(), socket.getLocalPort(), policy.allowedCallingAes().isEmpty()
+                            ? "none (every association is rejected until NEUROGATE_ALLOWED_CALLING_AES is set)"
+                            : String.join(",", policy.allowedCallingAes()));
+        }
+        if (tls.enabled()) {
+            SSLServerSocket socket = SecureTransport.listen(SecureTransport.serverContext(tls), tls,
+                    new InetSocketAddress(config.dicom().tlsListenAddress(), config.dicom().tlsPort()), 128);
+            tlsServerSocket = socket;
+            startAcceptor(socket, "dicom-tls-acceptor");
+            LOG.infof("DICOM TLS SCP listening: AE title %s, %s port %d (%s)", policy.aeTitle(),
+                    config.dicom().tlsListenAddress(), socket.getLocalPort(), SecureTransport.describe(socket));
+        } else if (!config.dicom().plainEnabled()) {
+            throw new IllegalStateException("NEUROGATE_DICOM_PLAIN_ENABLED=false needs NEUROGATE_TLS_KEY_STORE:"
+                    + " no DICOM port would be open");
+        }
+    }
+
+    private void startAcceptor(ServerSocket socket, String name) {
+        Thread acceptor = new Thread(() -> acceptLoop(socket), name);
         acceptor.setDaemon(true);
         acceptor.start();
-        LOG.infof("DICOM SCP listening: AE title %s, port %d; allowed calling AEs: %s", policy.aeTitle(),
-                socket.getLocalPort(), policy.allowedCallingAes().isEmpty()
-                        ? "none (every association is rejected until NEUROGATE_ALLOWED_CALLING_AES is set)"
-                        : String.join(",", policy.allowedCallingAes()));
     }
 
     void stop(@Observes ShutdownEvent event) {
-        ServerSocket socket = serverSocket;
-        serverSocket = null;
-        if (socket != null) {
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // shutting down
+        for (ServerSocket socket : new ServerSocket[] {serverSocket, tlsServerSocket}) {
+            if (socket != null) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // shutting down
+                }
             }
         }
+        serverSocket = null;
+        tlsServerSocket = null;
         if (workers != null) {
             workers.shutdown();
         }
     }
 
     public boolean isListening() {
-        ServerSocket socket = serverSocket;
+        return listening(serverSocket) || listening(tlsServerSocket);
+    }
+
+    private static boolean listening(ServerSocket socket) {
         return socket != null && socket.isBound() && !socket.isClosed();
+    }
+
+    /** The DICOM TLS port, or -1 when TLS is off. */
+    public int tlsPort() {
+        ServerSocket socket = tlsServerSocket;
+        return socket == null ? -1 : socket.getLocalPort();
     }
 
     public String aeTitle() {
@@ -100,10 +137,9 @@ public class DicomScp {
         return socket == null ? -1 : socket.getLocalPort();
     }
 
-    private void acceptLoop() {
+    private void acceptLoop(ServerSocket listening) {
         while (true) {
-            ServerSocket listening = serverSocket;
-            if (listening == null) {
+            if (listening.isClosed()) {
                 return;
             }
             Socket socket;
@@ -150,6 +186,16 @@ public class DicomScp {
         AssociationPolicy.Refusal r = AssociationPolicy.Refusal.LOCAL_LIMIT_EXCEEDED;
         metrics.associationRejected(r.label);
         LOG.warnf("Rejected association from %s: %s", socket.getInetAddress().getHostAddress(), why);
+        if (socket instanceof SSLSocket) {
+            // An A-ASSOCIATE-RJ would need the handshake first, run here on the acceptor thread, where a
+            // slow peer could stall every other sender: the connection is only closed.
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // already gone
+            }
+            return;
+        }
         try (UpperLayerConnection connection = new UpperLayerConnection(socket, config.dicom().maxPduLength(),
                 UpperLayerConnection.Timeouts.BRIEF)) {
             connection.reject(r.result, r.source, r.reason);

@@ -78,5 +78,27 @@ public interface DicomScpConfig {
          */
         @WithDefault("30s")
         Duration pduTimeout();
+
+        /** Address the plain DICOM port listens on; 127.0.0.1 keeps it to this host. Env: NEUROGATE_DICOM_LISTEN_ADDRESS. */
+        @WithDefault("0.0.0.0")
+        String listenAddress();
+
+        /**
+         * The plain (unencrypted) DICOM port; switch it off once every sender uses TLS.
+         * Env: NEUROGATE_DICOM_PLAIN_ENABLED.
+         */
+        @WithDefault("true")
+        boolean plainEnabled();
+
+        /**
+         * The DICOM TLS port (PS3.15 B.9, BCP 195), open when NEUROGATE_TLS_KEY_STORE is set; 2762 is the
+         * port IANA registers for DICOM over TLS. Env: NEUROGATE_DICOM_TLS_PORT.
+         */
+        @WithDefault("2762")
+        int tlsPort();
+
+        /** Address the DICOM TLS port listens on. Env: NEUROGATE_DICOM_TLS_LISTEN_ADDRESS. */
+        @WithDefault("0.0.0.0")
+        String tlsListenAddress();
     }
 }

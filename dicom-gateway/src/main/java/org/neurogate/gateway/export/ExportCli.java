@@ -103,13 +103,15 @@ public final class ExportCli {
                 EarlySettings.get("quarkus.datasource.password").ifPresent(ds::setPassword);
             } else {
                 Path cluster = dataDir.resolve("pgdata");
-                Optional<Integer> port = EmbeddedDatabase.runningPort(cluster);
-                if (port.isEmpty()) {
-                    started = EmbeddedDatabase.start(cluster, 0);
-                    port = Optional.of(started.port());
+                Optional<EmbeddedDatabase.Login> running = EmbeddedDatabase.loginToRunning(cluster);
+                if (running.isEmpty()) {
+                    started = EmbeddedDatabase.start(cluster, 0, EarlySettings.get("neurogate.embedded-db.binaries-dir")
+                            .map(Path::of).orElse(EmbeddedDatabase.defaultBinariesDirectory()));
                 }
-                ds.setURL("jdbc:postgresql://localhost:" + port.get() + "/postgres");
-                ds.setUser("postgres");
+                EmbeddedDatabase.Login login = running.isPresent() ? running.get() : started.login();
+                ds.setURL(login.jdbcUrl());
+                ds.setUser(login.username());
+                ds.setPassword(login.password());
             }
             return export(ds, dataDir, query, out);
         } catch (Exception e) {
