@@ -13,6 +13,12 @@ public final class EarlySettings {
     private EarlySettings() {
     }
 
+    /** Where the embedded PostgreSQL's binaries are unpacked: the setting, else the user's private cache. */
+    public static java.nio.file.Path embeddedDatabaseBinaries() {
+        return get("neurogate.embedded-db.binaries-dir").map(java.nio.file.Path::of)
+                .orElse(org.neurogate.persistence.EmbeddedDatabase.defaultBinariesDirectory());
+    }
+
     public static Optional<String> get(String property) {
         String value = System.getProperty(property);
         if (value == null) {

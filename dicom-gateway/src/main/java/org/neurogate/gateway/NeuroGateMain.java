@@ -47,9 +47,8 @@ public class NeuroGateMain implements QuarkusApplication {
         }
         if (setting("quarkus.datasource.jdbc.url").isEmpty()) {
             int port = Integer.parseInt(setting("neurogate.embedded-db.port").orElse("0"));
-            Path binaries = setting("neurogate.embedded-db.binaries-dir").map(Path::of)
-                    .orElse(EmbeddedDatabase.defaultBinariesDirectory());
-            EmbeddedDatabase database = EmbeddedDatabase.start(dataDir.resolve("pgdata"), port, binaries);
+            EmbeddedDatabase database = EmbeddedDatabase.start(dataDir.resolve("pgdata"), port,
+                    EarlySettings.embeddedDatabaseBinaries());
             EmbeddedDatabase.Login login = database.login();
             System.setProperty("quarkus.datasource.jdbc.url", login.jdbcUrl());
             System.setProperty("quarkus.datasource.username", login.username());

@@ -105,8 +105,7 @@ public final class ExportCli {
                 Path cluster = dataDir.resolve("pgdata");
                 Optional<EmbeddedDatabase.Login> running = EmbeddedDatabase.loginToRunning(cluster);
                 if (running.isEmpty()) {
-                    started = EmbeddedDatabase.start(cluster, 0, EarlySettings.get("neurogate.embedded-db.binaries-dir")
-                            .map(Path::of).orElse(EmbeddedDatabase.defaultBinariesDirectory()));
+                    started = EmbeddedDatabase.start(cluster, 0, EarlySettings.embeddedDatabaseBinaries());
                 }
                 EmbeddedDatabase.Login login = running.isPresent() ? running.get() : started.login();
                 ds.setURL(login.jdbcUrl());
