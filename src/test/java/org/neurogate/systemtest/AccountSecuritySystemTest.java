@@ -59,7 +59,8 @@ class AccountSecuritySystemTest {
         Path work = TestEnvironment.workDir("lockout");
         try (GatewayProcess gateway = GatewayProcess.start(work.resolve("data"),
                 Map.of("NEUROGATE_LOGIN_LOCKOUT_DURATION", "5s"))) {
-            String other = "{\"username\":\"reader\",\"password\":\"a-long-enough-secret\",\"role\":\"radiologist\"}";
+            String other = "{\"username\":\"reader\",\"password\":\"a-long-enough-secret\",\"role\":\"radiologist\","
+                    + "\"mustChangePassword\":false}";
             assertEquals(201, gateway.send("POST", "/api/users", "admin", GatewayProcess.ADMIN_PASSWORD, other).statusCode());
             for (int i = 0; i < 10; i++) {
                 assertEquals(401, gateway.send("GET", "/api/studies", "admin", "guess-number-" + i, null).statusCode());

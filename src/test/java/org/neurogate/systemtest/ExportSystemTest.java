@@ -100,7 +100,7 @@ class ExportSystemTest {
         }
         HttpResponse<byte[]> created = gateway.send("POST", "/api/users", "admin", GatewayProcess.ADMIN_PASSWORD,
                 JSON.writeValueAsString(Map.of("username", RESEARCHER, "password", RESEARCHER_PASSWORD,
-                        "role", "researcher")));
+                        "role", "researcher", "mustChangePassword", false)));
         assertEquals(201, created.statusCode(), new String(created.body(), StandardCharsets.UTF_8));
     }
 

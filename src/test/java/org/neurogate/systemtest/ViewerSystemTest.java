@@ -460,8 +460,10 @@ class ViewerSystemTest {
     }
 
     private void createUser(String user, String password, String role, String fullName) throws Exception {
-        String body = JSON.writeValueAsString(fullName == null ? Map.of("username", user, "password", password, "role", role)
-                : Map.of("username", user, "password", password, "role", role, "fullName", fullName));
+        String body = JSON.writeValueAsString(fullName == null
+                ? Map.of("username", user, "password", password, "role", role, "mustChangePassword", false)
+                : Map.of("username", user, "password", password, "role", role, "fullName", fullName,
+                        "mustChangePassword", false));
         HttpResponse<String> r = post("/api/users", null, "application/json", body, basic("admin", GatewayProcess.ADMIN_PASSWORD));
         assertEquals(201, r.statusCode(), r.body());
     }

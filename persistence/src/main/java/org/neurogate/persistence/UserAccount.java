@@ -29,6 +29,16 @@ public class UserAccount extends PanacheEntityBase {
     @Column(name = "full_name")
     public String fullName;
 
+    /** A disabled account cannot log in, and its open sessions end at their next request. */
+    public boolean disabled;
+
+    /** Set when an admin chose the password (a new account, a reset): the user must pick their own first. */
+    @Column(name = "must_change_password")
+    public boolean mustChangePassword;
+
+    @Column(name = "password_changed_at")
+    public java.time.OffsetDateTime passwordChangedAt;
+
     public String observerName() {
         return fullName == null || fullName.isBlank() ? username : fullName;
     }
@@ -39,6 +49,12 @@ public class UserAccount extends PanacheEntityBase {
 
     public void setPassword(String clearText) {
         passwordHash = BcryptUtil.bcryptHash(clearText);
+        passwordChangedAt = java.time.OffsetDateTime.now();
+    }
+
+    /** Enabled admins other than {@code except}: an admin must not lock the last one out. */
+    public static long otherEnabledAdmins(String except) {
+        return count("role = ?1 and disabled = false and username <> ?2", "admin", except);
     }
 
     public boolean passwordMatches(String clearText) {

@@ -6,8 +6,6 @@ import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.UsernamePasswordAuthenticationRequest;
-import io.quarkus.security.runtime.QuarkusPrincipal;
-import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.Semaphore;
@@ -72,11 +70,13 @@ public class AccountIdentityProvider implements IdentityProvider<UsernamePasswor
                 }
                 throw new AuthenticationFailedException("invalid user name or password");
             }
+            if (account.disabled) {
+                // Checked after the hash, so that a disabled name costs the same time as any other.
+                LOG.infof("Login refused for a disabled account (from %s)", address);
+                throw new AuthenticationFailedException("account disabled");
+            }
             failures.clear(username);
-            return QuarkusSecurityIdentity.builder()
-                    .setPrincipal(new QuarkusPrincipal(account.username))
-                    .addRole(account.role)
-                    .build();
+            return AccountIdentity.of(account);
         });
     }
 

@@ -6,15 +6,14 @@ import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.TrustedAuthenticationRequest;
-import io.quarkus.security.runtime.QuarkusPrincipal;
-import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.neurogate.persistence.UserAccount;
 
 /**
  * Restores the identity of a viewer session: the encrypted cookie names the user, and the role is read
- * again from {@code app_user}, so a changed role or a deleted account takes effect at the next request.
+ * again from {@code app_user}, so a changed role, a disabled or deleted account, or a forced password
+ * change takes effect at the next request.
  */
 @ApplicationScoped
 public class SessionIdentityProvider implements IdentityProvider<TrustedAuthenticationRequest> {
@@ -29,11 +28,10 @@ public class SessionIdentityProvider implements IdentityProvider<TrustedAuthenti
         return context.runBlocking(() -> {
             UserAccount account = QuarkusTransaction.requiringNew()
                     .call(() -> UserAccount.findByUsername(request.getPrincipal()).orElse(null));
-            if (account == null) {
-                throw new AuthenticationFailedException("the session's account no longer exists");
+            if (account == null || account.disabled) {
+                throw new AuthenticationFailedException("the session's account no longer exists or is disabled");
             }
-            return QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(account.username))
-                    .addRole(account.role).build();
+            return AccountIdentity.of(account);
         });
     }
 }

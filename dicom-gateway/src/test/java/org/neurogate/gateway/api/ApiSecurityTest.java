@@ -105,7 +105,8 @@ class ApiSecurityTest {
     }
 
     private static void createUser(String username, String password, String role) {
-        String body = String.format("{\"username\":\"%s\",\"password\":\"%s\",\"role\":\"%s\"}", username, password, role);
+        String body = String.format("{\"username\":\"%s\",\"password\":\"%s\",\"role\":\"%s\",\"mustChangePassword\":false}",
+                username, password, role);
         int status = post(body).extract().statusCode();
         if (status != 201 && status != 409) {
             throw new AssertionError("creating " + username + " answered " + status);
