@@ -6,19 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.CookieManager;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,7 +62,7 @@ class AccountManagementSystemTest {
     @Test
     void theViewerSendsAForcedChangeToTheFormFirst() throws Exception {
         assertEquals(201, create("formreader", "temporary-secret-2", "radiologist").statusCode());
-        Browser browser = new Browser();
+        FormClient browser = new FormClient(gateway);
         assertEquals(302, browser.post("/j_security_check", Map.of("j_username", "formreader",
                 "j_password", "temporary-secret-2")).statusCode());
         HttpResponse<String> worklist = browser.get("/viewer");
@@ -81,7 +71,7 @@ class AccountManagementSystemTest {
         HttpResponse<String> form = browser.get("/account/password");
         assertEquals(200, form.statusCode());
         assertTrue(form.body().contains("id=\"password-required\""), form.body());
-        String csrf = field(form.body(), "csrf");
+        String csrf = FormClient.field(form.body(), "csrf");
         HttpResponse<String> mismatch = browser.post("/account/password", Map.of("csrf", csrf,
                 "currentPassword", "temporary-secret-2", "newPassword", "form-own-secret-1", "repeatPassword", "typo"));
         assertTrue(mismatch.body().contains("the two entries differ"), mismatch.body());
@@ -123,7 +113,7 @@ class AccountManagementSystemTest {
     @Test
     void aDisabledAccountsOpenSessionEnds() throws Exception {
         assertEquals(201, create("sessionreader", "session-secret-1", "radiologist", false).statusCode());
-        Browser browser = new Browser();
+        FormClient browser = new FormClient(gateway);
         browser.post("/j_security_check", Map.of("j_username", "sessionreader", "j_password", "session-secret-1"));
         assertEquals(200, browser.get("/viewer").statusCode());
         assertEquals(200, gateway.send("POST", "/api/users/sessionreader/disable", "admin", ADMIN, null).statusCode());
@@ -177,34 +167,5 @@ class AccountManagementSystemTest {
         String body = new String(response.body(), StandardCharsets.UTF_8);
         assertEquals(status, response.statusCode(), body);
         assertTrue(body.contains(containing), body);
-    }
-
-    private static String field(String html, String name) {
-        Matcher m = Pattern.compile("name=\"" + name + "\" value=\"([^\"]+)\"").matcher(html);
-        assertTrue(m.find(), "no " + name + " field in\n" + html);
-        return m.group(1);
-    }
-
-    /** A browser's cookies and form posts, without JavaScript; redirects are left to the test. */
-    private static final class Browser {
-        private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .cookieHandler(new CookieManager()).followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(5)).build();
-
-        HttpResponse<String> get(String path) throws Exception {
-            return http.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
-        }
-
-        HttpResponse<String> post(String path, Map<String, String> form) throws Exception {
-            String body = new LinkedHashMap<>(form).entrySet().stream()
-                    .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                    .collect(Collectors.joining("&"));
-            return http.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        }
-
-        private URI uri(String path) {
-            return URI.create("http://localhost:" + gateway.httpPort() + path);
-        }
     }
 }

@@ -77,6 +77,37 @@ class AccountSecuritySystemTest {
     }
 
     @Test
+    void wrongCurrentPasswordsOnTheOwnPasswordChangeCountTowardsTheLockout() throws Exception {
+        Path work = TestEnvironment.workDir("own-password-lockout");
+        try (GatewayProcess gateway = GatewayProcess.start(work.resolve("data"),
+                Map.of("NEUROGATE_LOGIN_LOCKOUT_DURATION", "5s"))) {
+            String reader = "{\"username\":\"reader\",\"password\":\"a-long-enough-secret\",\"role\":\"radiologist\","
+                    + "\"mustChangePassword\":false}";
+            assertEquals(201, gateway.send("POST", "/api/users", "admin", GatewayProcess.ADMIN_PASSWORD, reader).statusCode());
+            // Someone holding the reader's viewer session guesses at the current password on the form.
+            FormClient session = new FormClient(gateway);
+            assertEquals(302, session.post("/j_security_check", Map.of("j_username", "reader",
+                    "j_password", "a-long-enough-secret")).statusCode());
+            String csrf = FormClient.field(session.get("/account/password").body(), "csrf");
+            for (int i = 0; i < 10; i++) {
+                String page = session.post("/account/password", Map.of("csrf", csrf, "currentPassword", "guess-number-" + i,
+                        "newPassword", "taken-over-account-1", "repeatPassword", "taken-over-account-1")).body();
+                assertTrue(page.contains("The current password is wrong."), page);
+            }
+            // Ten wrong guesses lock the name, as ten failed logins would: even the right password is refused,
+            // on the form and at the login.
+            String locked = session.post("/account/password", Map.of("csrf", csrf, "currentPassword",
+                    "a-long-enough-secret", "newPassword", "taken-over-account-1", "repeatPassword",
+                    "taken-over-account-1")).body();
+            assertTrue(locked.contains("locked after repeated failed attempts"), locked);
+            assertEquals(401, gateway.send("GET", "/api/studies", "reader", "a-long-enough-secret", null).statusCode());
+            Thread.sleep(5500);
+            assertEquals(200, gateway.send("GET", "/api/studies", "reader", "a-long-enough-secret", null).statusCode(),
+                    "the lock ends, and no guess changed the password");
+        }
+    }
+
+    @Test
     void everythingUnderTheDataDirectoryIsPrivate() throws Exception {
         Path work = TestEnvironment.workDir("private-files");
         try (GatewayProcess gateway = GatewayProcess.startWithLauncher(work.resolve("data"), Map.of())) {

@@ -123,6 +123,12 @@ class ExportSystemTest {
                 null);
         assertEquals(200, zip.statusCode());
         Path api = unzip(zip.body(), work.resolve("export-api"));
+        // The audit trail: asked for, written and downloaded, each by the researcher.
+        for (String event : List.of("export-requested", "export-written", "export-downloaded")) {
+            JsonNode rows = AuditTrailSystemTest.awaitAudit(gateway, "event=" + event + "&object=" + id,
+                    r -> r.size() >= 1);
+            assertTrue(AuditTrailSystemTest.has(rows, RESEARCHER, 0), event + ": " + rows);
+        }
 
         JsonNode manifest = JSON.readTree(api.resolve("manifest.json").toFile());
         assertEquals(id, manifest.path("export_id").asText());
@@ -228,6 +234,9 @@ class ExportSystemTest {
         assertEquals(Files.readString(api.resolve("findings.csv")), Files.readString(cli.resolve("findings.csv")));
         assertEquals(Files.readString(api.resolve("studies.csv")), Files.readString(cli.resolve("studies.csv")));
         assertEquals(relative(api.resolve("dicom")), relative(cli.resolve("dicom")), "the same remapped UIDs");
+        JsonNode cliRows = AuditTrailSystemTest.awaitAudit(gateway, "event=export-written&user=cli:"
+                + System.getProperty("user.name"), r -> r.size() >= 1);
+        assertTrue(cliRows.get(0).path("detail").asText().startsWith("via CLI: 2 subjects, 3 studies"), cliRows.toString());
 
         // Another secret: other pseudonyms, UIDs and dates; the same intervals.
         Path other = work.resolve("export-other-secret");

@@ -43,6 +43,8 @@ class TransportSecuritySystemTest {
     private static Path pki;
     private static int tlsPort;
     private static int httpsPort;
+    /** An audit record repository: openssl's TLS server, requiring our certificate, printing what arrives. */
+    private static Process syslogCollector;
 
     @BeforeAll
     static void start() throws Exception {
@@ -51,12 +53,22 @@ class TransportSecuritySystemTest {
         makeTestPki(pki);
         tlsPort = TestEnvironment.freePort();
         httpsPort = TestEnvironment.freePort();
+        int syslogPort = TestEnvironment.freePort();
+        syslogCollector = new ProcessBuilder("openssl", "s_server", "-accept", Integer.toString(syslogPort), "-quiet",
+                "-cert", pki.resolve("server.pem").toString(), "-key", pki.resolve("server.key").toString(),
+                "-CAfile", pki.resolve("ca.pem").toString(), "-Verify", "1")
+                .redirectOutput(work.resolve("syslog-tls.out").toFile())
+                .redirectError(work.resolve("syslog-tls.err").toFile()).start();
         gateway = GatewayProcess.start(work.resolve("data"), GatewayProcess.env(
+                "NEUROGATE_AUDIT_SYSLOG_HOST", "localhost",
+                "NEUROGATE_AUDIT_SYSLOG_PORT", Integer.toString(syslogPort),
+                "NEUROGATE_AUDIT_SYSLOG_PROTOCOL", "tls",
                 "NEUROGATE_TLS_KEY_STORE", pki.resolve("server.p12").toString(),
                 "NEUROGATE_TLS_KEY_STORE_PASSWORD", STORE_PASSWORD,
                 "NEUROGATE_TLS_TRUST_STORE", pki.resolve("trust.p12").toString(),
                 "NEUROGATE_TLS_TRUST_STORE_PASSWORD", STORE_PASSWORD,
                 "NEUROGATE_TLS_REQUIRE_CLIENT_CERT", "true",
+                "NEUROGATE_TLS_CLIENT_AE_TITLES", "SCANNER01=STORESCU",
                 "NEUROGATE_DICOM_TLS_PORT", Integer.toString(tlsPort),
                 "NEUROGATE_DICOM_PLAIN_ENABLED", "false",
                 "NEUROGATE_HTTPS_PORT", Integer.toString(httpsPort),
@@ -79,6 +91,9 @@ class TransportSecuritySystemTest {
     static void stop() throws Exception {
         if (gateway != null) {
             gateway.close();
+        }
+        if (syslogCollector != null) {
+            syslogCollector.destroy();
         }
     }
 
@@ -106,6 +121,60 @@ class TransportSecuritySystemTest {
         assertEquals(0, stranger.successes(), stranger.output());
         assertEquals(series.size(), Dcmtk.storescu("STORESCU", tlsPort, clientTls(), series).successes(),
                 "the listener still serves");
+    }
+
+    @Test
+    void aCertificateMayCallOnlyAsTheAeTitlesMappedToIt() throws Exception {
+        List<Path> series = SyntheticMrSeries.write(new SyntheticMrSeries.Spec(2765, 0, 2, 64, 1.0), work.resolve("mapped"));
+        // TESTSCU is an allowed calling AE, but not with SCANNER01's certificate.
+        Dcmtk.Result impostor = Dcmtk.storescu("TESTSCU", tlsPort, clientTls(), series);
+        assertEquals(0, impostor.successes(), impostor.output());
+        assertEquals(series.size(), Dcmtk.storescu("STORESCU", tlsPort, clientTls(), series).successes());
+        try (java.sql.Connection c = gateway.database(); java.sql.Statement st = c.createStatement()) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            String alert = null;
+            String association = null;
+            while ((alert == null || association == null) && System.nanoTime() < deadline) {
+                alert = firstDetail(st, "node-authentication", "TESTSCU");
+                association = firstDetail(st, "association", "STORESCU");
+                Thread.sleep(200);
+            }
+            assertTrue(alert != null && alert.contains("may not call as 'TESTSCU'"), "audited: " + alert);
+            // The log line is written right after the A-ASSOCIATE-RJ, so by now it is there.
+            assertTrue(gateway.log().contains("certificate CN 'SCANNER01' may not call as 'TESTSCU'"), "the refusal is logged");
+            assertTrue(association != null && association.contains("certificate CN SCANNER01")
+                    && association.matches(".*TLSv1\\.[23].*"), "audited with its transport: " + association);
+        }
+    }
+
+    @Test
+    void auditMessagesReachASyslogRepositoryOverMutualTls() throws Exception {
+        List<Path> series = SyntheticMrSeries.write(new SyntheticMrSeries.Spec(2766, 0, 2, 64, 1.0), work.resolve("audited"));
+        assertEquals(series.size(), Dcmtk.storescu("STORESCU", tlsPort, clientTls(), series).successes());
+        Path received = work.resolve("syslog-tls.out");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String text = "";
+        while (System.nanoTime() < deadline && !(text.contains("\"110120\"") && text.contains("\"110104\""))) {
+            Thread.sleep(250);
+            text = Files.readString(received, StandardCharsets.UTF_8);
+        }
+        // RFC 5425 octet counting: "<length> <85>1 ..." per message, the application start first.
+        assertTrue(text.matches("(?s)\\d+ <85>1 \\S+ \\S+ neurogate \\d+ DICOM\\+RFC3881 - \uFEFF<AuditMessage>.*"),
+                "framed RFC 5424 messages over TLS:\n" + text);
+        assertTrue(text.contains("\"110120\"") && text.contains("originalText=\"Application Start\""), text);
+        assertTrue(text.contains("\"110104\"") && text.contains("UserID=\"STORESCU\""), "the association:\n" + text);
+        int length = Integer.parseInt(text.substring(0, text.indexOf(' ')));
+        String first = text.substring(text.indexOf(' ') + 1);
+        byte[] bytes = first.getBytes(StandardCharsets.UTF_8);
+        assertTrue(new String(bytes, 0, length, StandardCharsets.UTF_8).endsWith("</AuditMessage>"),
+                "the length counts the message exactly");
+    }
+
+    private static String firstDetail(java.sql.Statement st, String kind, String user) throws java.sql.SQLException {
+        try (java.sql.ResultSet rs = st.executeQuery("SELECT detail FROM audit_event WHERE kind = '" + kind
+                + "' AND username = '" + user + "' ORDER BY id")) {
+            return rs.next() ? rs.getString(1) : null;
+        }
     }
 
     @Test

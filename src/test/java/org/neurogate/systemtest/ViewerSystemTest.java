@@ -323,6 +323,18 @@ class ViewerSystemTest {
         browser.get(base + "/viewer");
         assertEquals("SIGNED", row(lesionStudy).getDomAttribute("data-review-state"));
         assertEquals("REJECTED", row(quietStudy).getDomAttribute("data-review-state"));
+
+        // The audit trail: who viewed, signed and rejected which study, and the refused second signature.
+        JsonNode signed = AuditTrailSystemTest.awaitAudit(gateway, "event=report-signed&object=" + lesionStudy,
+                rows -> rows.size() >= 2);
+        assertTrue(AuditTrailSystemTest.has(signed, RADIOLOGIST, 0), "the signature:\n" + signed);
+        assertTrue(AuditTrailSystemTest.has(signed, RADIOLOGIST, 4), "the refused second signature:\n" + signed);
+        JsonNode rejections = AuditTrailSystemTest.awaitAudit(gateway, "event=report-rejected&object=" + quietStudy,
+                rows -> rows.size() >= 1);
+        assertTrue(AuditTrailSystemTest.has(rejections, RADIOLOGIST, 0), rejections.toString());
+        JsonNode views = AuditTrailSystemTest.awaitAudit(gateway, "event=study-viewed&object=" + lesionStudy
+                + "&user=" + RADIOLOGIST, rows -> rows.size() >= 1);
+        assertTrue(AuditTrailSystemTest.has(views, RADIOLOGIST, 0), views.toString());
     }
 
     @Test

@@ -53,6 +53,7 @@ public class NeuroGateMain implements QuarkusApplication {
             System.setProperty("quarkus.datasource.jdbc.url", login.jdbcUrl());
             System.setProperty("quarkus.datasource.username", login.username());
             System.setProperty("quarkus.datasource.password", login.password());
+            embeddedDatabaseInUse = true;
             System.out.printf("Embedded PostgreSQL on port %d, cluster in %s%n", database.port(),
                     database.clusterDirectory());
         }
@@ -106,14 +107,18 @@ public class NeuroGateMain implements QuarkusApplication {
      * The session key kept in {@code <data>/session.key} (mode 0600), made at the first start: sessions
      * survive a restart, every process on one data directory shares them, and the key is never logged.
      */
+    private static volatile boolean embeddedDatabaseInUse;
+
+    /**
+     * True when this process started the embedded PostgreSQL: the datasource settings are then ours, made
+     * at each start (a new port every time), not the operator's.
+     */
+    public static boolean embeddedDatabaseInUse() {
+        return embeddedDatabaseInUse;
+    }
+
     private static String sessionKey(Path dataDir) throws IOException {
-        Path file = dataDir.resolve("session.key");
-        if (!java.nio.file.Files.exists(file)) {
-            byte[] random = new byte[32];
-            new java.security.SecureRandom().nextBytes(random);
-            PrivateFiles.write(file, java.util.Base64.getEncoder().encodeToString(random));
-        }
-        return java.nio.file.Files.readString(file).strip();
+        return PrivateFiles.key(dataDir.resolve("session.key"));
     }
 
     private static Optional<String> setting(String property) {

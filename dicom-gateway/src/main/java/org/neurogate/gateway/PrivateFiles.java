@@ -22,6 +22,19 @@ public final class PrivateFiles {
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /**
+     * A random 32-byte key kept Base64-encoded in {@code file} (0600), made the first time it is asked for;
+     * answers the Base64 text.
+     */
+    public static String key(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            byte[] random = new byte[32];
+            new java.security.SecureRandom().nextBytes(random);
+            write(file, java.util.Base64.getEncoder().encodeToString(random));
+        }
+        return Files.readString(file).strip();
+    }
+
     /** Creates {@code dir} if needed and makes it 0700, whatever the umask made it. */
     public static void directory(Path dir) throws IOException {
         Files.createDirectories(dir);

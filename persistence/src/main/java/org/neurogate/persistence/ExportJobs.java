@@ -77,7 +77,7 @@ public class ExportJobs {
         });
     }
 
-    /** Marks the export DONE and writes its audit row, in one transaction. */
+    /** Marks the export DONE and writes its audit rows (the export's own and the trail's), in one transaction. */
     public void finish(String id, String outputPath, AuditEntry audit) {
         queue.inTransaction("finishing an export", c -> {
             try (PreparedStatement ps = c.prepareStatement("""
@@ -102,6 +102,10 @@ public class ExportJobs {
                 ps.setString(9, audit.manifestSha256());
                 ps.executeUpdate();
             }
+            AuditTrail.append(c, new AuditTrail.Recorded(AuditEvent.EXPORT_WRITTEN, AuditEvent.SUCCESS, audit.username(),
+                    null, null, "export", id, null, "via %s: %d subjects, %d studies, %d measurements%s; manifest sha256 %s"
+                    .formatted(audit.via(), audit.subjects(), audit.studies(), audit.measurements(),
+                            audit.withImages() ? ", with images" : "", audit.manifestSha256())));
             return true;
         });
     }

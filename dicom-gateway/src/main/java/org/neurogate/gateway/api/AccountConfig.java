@@ -23,6 +23,12 @@ public interface AccountConfig {
     /** The lockout after failed logins, per user name and per address. */
     LoginLockout loginLockout();
 
+    /** The lockout as the failure count applies it. */
+    default org.neurogate.persistence.LoginFailures.Rule lockoutRule() {
+        return new org.neurogate.persistence.LoginFailures.Rule(loginLockout().failures(), loginLockout().window(),
+                loginLockout().duration());
+    }
+
     interface LoginLockout {
         /** This many failures within the window lock the name (or address). Env: NEUROGATE_LOGIN_LOCKOUT_FAILURES. */
         @io.smallrye.config.WithDefault("10")

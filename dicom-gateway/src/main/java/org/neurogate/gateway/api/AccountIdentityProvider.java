@@ -33,12 +33,13 @@ public class AccountIdentityProvider implements IdentityProvider<UsernamePasswor
     private final Semaphore turns;
     private final LoginFailures failures;
     private final LoginFailures.Rule lockout;
+    private final LoginAudit audit;
 
-    public AccountIdentityProvider(AccountConfig config, LoginFailures failures) {
+    public AccountIdentityProvider(AccountConfig config, LoginFailures failures, LoginAudit audit) {
         this.turns = new Semaphore(Math.max(1, config.maxConcurrentPasswordChecks()), true);
         this.failures = failures;
-        this.lockout = new LoginFailures.Rule(config.loginLockout().failures(), config.loginLockout().window(),
-                config.loginLockout().duration());
+        this.audit = audit;
+        this.lockout = config.lockoutRule();
     }
 
     @Override
@@ -51,11 +52,13 @@ public class AccountIdentityProvider implements IdentityProvider<UsernamePasswor
                                               AuthenticationRequestContext context) {
         // The lookup and the bcrypt check block; they run on a worker thread, not the event loop.
         String address = clientAddress(request);
+        boolean form = isFormLogin(request);
         return context.runBlocking(() -> {
             String username = request.getUsername();
             String password = new String(request.getPassword().getPassword());
             if (failures.lockedUntil(username, address, lockout).isPresent()) {
                 // No hash check while locked: the right password is refused too, and guessing costs nothing.
+                audit.refused(username, address, form, "locked after repeated failed logins");
                 throw new AuthenticationFailedException("locked after repeated failed logins");
             }
             UserAccount account = QuarkusTransaction.requiringNew()
@@ -64,6 +67,7 @@ public class AccountIdentityProvider implements IdentityProvider<UsernamePasswor
             boolean matches = matchesInTurn(account == null ? UNKNOWN_USER_HASH : account.passwordHash, password);
             if (account == null || !matches) {
                 failures.record(username, address);
+                audit.failed(username, address, form, "invalid user name or password");
                 if (failures.lockedUntil(username, address, lockout).isPresent()) {
                     LOG.warnf("Login locked for %s after %d failed attempts (user name or address %s)",
                             lockout.duration(), lockout.failures(), address);
@@ -73,11 +77,20 @@ public class AccountIdentityProvider implements IdentityProvider<UsernamePasswor
             if (account.disabled) {
                 // Checked after the hash, so that a disabled name costs the same time as any other.
                 LOG.infof("Login refused for a disabled account (from %s)", address);
+                audit.failed(username, address, form, "account disabled");
                 throw new AuthenticationFailedException("account disabled");
             }
             failures.clear(username);
+            audit.succeeded(account.username, account.role, address, form);
             return AccountIdentity.of(account);
         });
+    }
+
+    /** The viewer's login form posts to j_security_check; every other password comes as HTTP Basic. */
+    private static boolean isFormLogin(UsernamePasswordAuthenticationRequest request) {
+        io.vertx.ext.web.RoutingContext rc = io.quarkus.vertx.http.runtime.security.HttpSecurityUtils
+                .getRoutingContextAttribute(request);
+        return rc != null && rc.request().path() != null && rc.request().path().endsWith("/j_security_check");
     }
 
     private static String clientAddress(UsernamePasswordAuthenticationRequest request) {

@@ -1,5 +1,7 @@
 package org.neurogate.gateway.api;
 
+import org.neurogate.gateway.audit.Audited;
+import org.neurogate.persistence.AuditEvent;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -28,6 +30,7 @@ public class ConflictResource {
     }
 
     @GET
+    @Audited(AuditEvent.IDENTITY_CONFLICTS_READ)
     public List<InstanceCatalog.IdentityConflict> list(@QueryParam("limit") @DefaultValue("100") int limit) {
         return catalog.conflicts(Math.max(1, Math.min(limit, 1000)));
     }

@@ -1,5 +1,7 @@
 package org.neurogate.gateway.api;
 
+import org.neurogate.gateway.audit.Audited;
+import org.neurogate.persistence.AuditEvent;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -26,6 +28,7 @@ public class ReportResource {
     @GET
     @Path("/{sopInstanceUid}")
     @Produces("application/dicom")
+    @Audited(value = AuditEvent.STUDY_VIEWED, objectType = "report", objectParam = "sopInstanceUid")
     public Response object(@PathParam("sopInstanceUid") String sopInstanceUid) {
         String path = queue.reportPath(sopInstanceUid)
                 .orElseThrow(() -> new NotFoundException("no report object " + sopInstanceUid));

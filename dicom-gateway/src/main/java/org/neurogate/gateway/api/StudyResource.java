@@ -1,5 +1,7 @@
 package org.neurogate.gateway.api;
 
+import org.neurogate.gateway.audit.Audited;
+import org.neurogate.persistence.AuditEvent;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -41,6 +43,7 @@ public class StudyResource {
 
     @GET
     @Path("/{studyUid}")
+    @Audited(value = AuditEvent.STUDY_VIEWED, objectType = "study", objectParam = "studyUid")
     public StudySummary get(@PathParam("studyUid") String studyUid) {
         return catalog.study(studyUid)
                 .orElseThrow(() -> new NotFoundException("no study with Study Instance UID " + studyUid));
@@ -52,6 +55,7 @@ public class StudyResource {
 
     @GET
     @Path("/{studyUid}/findings")
+    @Audited(value = AuditEvent.STUDY_VIEWED, objectType = "study", objectParam = "studyUid")
     public StudyFindings findings(@PathParam("studyUid") String studyUid) throws IOException {
         String document = queue.findingsJson(studyUid)
                 .orElseThrow(() -> new NotFoundException("no finished analysis for study " + studyUid));
@@ -60,6 +64,7 @@ public class StudyResource {
 
     @GET
     @Path("/{studyUid}/reports")
+    @Audited(value = AuditEvent.STUDY_VIEWED, objectType = "study", objectParam = "studyUid")
     public List<AnalysisQueue.ReportView> reports(@PathParam("studyUid") String studyUid) {
         return queue.reports(studyUid);
     }

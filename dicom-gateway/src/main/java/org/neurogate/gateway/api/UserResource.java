@@ -15,10 +15,15 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Map;
+import org.neurogate.gateway.audit.AuditNote;
+import org.neurogate.gateway.audit.Audited;
+import org.neurogate.persistence.AuditEvent;
 import org.neurogate.persistence.UserAccount;
 
 /**
@@ -33,9 +38,13 @@ import org.neurogate.persistence.UserAccount;
 public class UserResource {
 
     private final SecurityIdentity identity;
+    private final AuditNote audit;
+    private final OwnPasswordChange ownPassword;
 
-    public UserResource(SecurityIdentity identity) {
+    public UserResource(SecurityIdentity identity, AuditNote audit, OwnPasswordChange ownPassword) {
         this.identity = identity;
+        this.audit = audit;
+        this.ownPassword = ownPassword;
     }
 
     /** An account as shown: never its password. */
@@ -64,7 +73,7 @@ public class UserResource {
     }
 
     /** A 400 whose body says what is wrong, for the admin's client to show. */
-    static BadRequestException bad(String message) {
+    public static BadRequestException bad(String message) {
         return new BadRequestException(Response.status(Response.Status.BAD_REQUEST)
                 .entity(Map.of("error", message)).type(MediaType.APPLICATION_JSON).build());
     }
@@ -82,7 +91,12 @@ public class UserResource {
 
     @POST
     @Transactional
+    @Audited(value = AuditEvent.USER_CREATED, objectType = "user")
     public Response create(NewUser request) {
+        if (request != null) {
+            audit.object(request.username());
+            audit.detail("role " + request.role());
+        }
         if (request == null || request.username() == null || !request.username().matches("[A-Za-z0-9._-]{1,64}")
                 || request.username().equals("me")) {
             throw bad("username: 1 to 64 letters, digits, '.', '_' or '-' (and not 'me')");
@@ -113,6 +127,7 @@ public class UserResource {
     @POST
     @Path("{username}/disable")
     @Transactional
+    @Audited(value = AuditEvent.USER_DISABLED, objectType = "user", objectParam = "username")
     public User disable(@PathParam("username") String username) {
         UserAccount account = other(username, "disable");
         account.disabled = true;
@@ -122,6 +137,7 @@ public class UserResource {
     @POST
     @Path("{username}/enable")
     @Transactional
+    @Audited(value = AuditEvent.USER_ENABLED, objectType = "user", objectParam = "username")
     public User enable(@PathParam("username") String username) {
         UserAccount account = existing(username);
         account.disabled = false;
@@ -131,6 +147,7 @@ public class UserResource {
     @DELETE
     @Path("{username}")
     @Transactional
+    @Audited(value = AuditEvent.USER_DELETED, objectType = "user", objectParam = "username")
     public Response delete(@PathParam("username") String username) {
         other(username, "delete").delete();
         return Response.noContent().build();
@@ -139,7 +156,9 @@ public class UserResource {
     @PUT
     @Path("{username}/password")
     @Transactional
+    @Audited(value = AuditEvent.PASSWORD_CHANGED, objectType = "user", objectParam = "username")
     public User resetPassword(@PathParam("username") String username, PasswordReset request) {
+        audit.detail("reset by an admin");
         UserAccount account = existing(username);
         String weak = request == null ? "missing" : PasswordPolicy.problem(username, request.password());
         if (weak != null) {
@@ -154,12 +173,13 @@ public class UserResource {
     @POST
     @Path("me/password")
     @Authenticated
-    @Transactional
-    public Response changeOwnPassword(PasswordChange request) {
+    @Audited(value = AuditEvent.PASSWORD_CHANGED, objectType = "user")
+    public Response changeOwnPassword(PasswordChange request, @Context HttpServerRequest http) {
         String username = identity.getPrincipal().getName();
-        UserAccount account = existing(username);
-        String problem = changeOwnPassword(account, request == null ? null : request.currentPassword(),
-                request == null ? null : request.newPassword());
+        audit.object(username);
+        audit.detail("changed by the user");
+        String problem = ownPassword.change(username, OwnPasswordChange.address(http),
+                request == null ? null : request.currentPassword(), request == null ? null : request.newPassword());
         if (problem != null) {
             throw bad(problem);
         }
@@ -168,11 +188,12 @@ public class UserResource {
 
     /**
      * A change of one's own password, shared with the viewer's form: the current password, then a new
-     * one that meets the policy and differs from it. Answers what is wrong, or null once changed.
+     * one that meets the policy and differs from it. Answers what is wrong, or null once changed. The
+     * lockout around it is {@link OwnPasswordChange}'s.
      */
     public static String changeOwnPassword(UserAccount account, String currentPassword, String newPassword) {
         if (currentPassword == null || !account.passwordMatches(currentPassword)) {
-            return "currentPassword: wrong";
+            return OwnPasswordChange.WRONG;
         }
         String weak = PasswordPolicy.problem(account.username, newPassword);
         if (weak != null) {

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
@@ -18,8 +19,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 import org.neurogate.gateway.GatewayMetrics;
+import org.neurogate.gateway.audit.AuditLog;
 import org.neurogate.gateway.availability.DatabaseWatch;
 import org.neurogate.gateway.store.InstanceStore;
+import org.neurogate.gateway.tls.CertificateAeTitles;
 import org.neurogate.gateway.tls.SecureTransport;
 import org.neurogate.gateway.tls.TlsConfig;
 import org.neurogate.gateway.ul.UpperLayerConnection;
@@ -44,14 +47,18 @@ public class DicomScp {
     private final java.util.concurrent.ConcurrentHashMap<java.net.InetAddress, AtomicInteger> perPeer =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final TlsConfig tls;
+    private final AuditLog audit;
+    private final Optional<CertificateAeTitles> certificateAeTitles;
     private volatile ServerSocket serverSocket;
     private volatile ServerSocket tlsServerSocket;
     private ThreadPoolExecutor workers;
     private AssociationPolicy policy;
 
     public DicomScp(DicomScpConfig config, TlsConfig tls, InstanceStore store, GatewayMetrics metrics,
-                    DatabaseWatch health) {
+                    DatabaseWatch health, AuditLog audit) {
         this.config = config;
+        this.audit = audit;
+        this.certificateAeTitles = CertificateAeTitles.parse(tls.clientAeTitles());
         this.tls = tls;
         this.store = store;
         this.metrics = metrics;
@@ -83,8 +90,10 @@ public class DicomScp {
                     new InetSocketAddress(config.dicom().tlsListenAddress(), config.dicom().tlsPort()), 128);
             tlsServerSocket = socket;
             startAcceptor(socket, "dicom-tls-acceptor");
-            LOG.infof("DICOM TLS SCP listening: AE title %s, %s port %d (%s)", policy.aeTitle(),
-                    config.dicom().tlsListenAddress(), socket.getLocalPort(), SecureTransport.describe(socket));
+            LOG.infof("DICOM TLS SCP listening: AE title %s, %s port %d (%s%s)", policy.aeTitle(),
+                    config.dicom().tlsListenAddress(), socket.getLocalPort(), SecureTransport.describe(socket),
+                    certificateAeTitles.map(m -> "; calling AE titles bound to " + m.byCommonName().size()
+                            + " certificate names").orElse(""));
         } else if (!config.dicom().plainEnabled()) {
             throw new IllegalStateException("NEUROGATE_DICOM_PLAIN_ENABLED=false needs NEUROGATE_TLS_KEY_STORE:"
                     + " no DICOM port would be open");
@@ -159,7 +168,8 @@ public class DicomScp {
                 refuseBusy(socket, config.dicom().maxAssociationsPerPeer() + " connections already open from this address");
                 continue;
             }
-            Runnable handler = new AssociationHandler(socket, number, policy, config, store, metrics, health);
+            Runnable handler = new AssociationHandler(socket, number, policy, config, store, metrics, health, audit,
+                    listening == tlsServerSocket ? certificateAeTitles : Optional.empty());
             try {
                 workers.execute(() -> {
                     try {
@@ -186,6 +196,10 @@ public class DicomScp {
         AssociationPolicy.Refusal r = AssociationPolicy.Refusal.LOCAL_LIMIT_EXCEEDED;
         metrics.associationRejected(r.label);
         LOG.warnf("Rejected association from %s: %s", socket.getInetAddress().getHostAddress(), why);
+        audit.record(org.neurogate.persistence.AuditEvent.ASSOCIATION_REFUSED,
+                org.neurogate.persistence.AuditEvent.SERIOUS_FAILURE,
+                new org.neurogate.gateway.audit.Actor(null, org.neurogate.gateway.audit.Actor.DICOM_PEER,
+                        socket.getInetAddress().getHostAddress()), "association", null, 0, "rejected: " + why);
         if (socket instanceof SSLSocket) {
             // An A-ASSOCIATE-RJ would need the handshake first, run here on the acceptor thread, where a
             // slow peer could stall every other sender: the connection is only closed.

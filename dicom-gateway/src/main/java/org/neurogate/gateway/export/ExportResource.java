@@ -1,5 +1,8 @@
 package org.neurogate.gateway.export;
 
+import org.neurogate.gateway.audit.AuditNote;
+import org.neurogate.gateway.audit.Audited;
+import org.neurogate.persistence.AuditEvent;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
@@ -43,17 +46,20 @@ public class ExportResource {
     private final ExportService service;
     private final ExportJobs jobs;
     private final SecurityIdentity identity;
+    private final AuditNote audit;
 
-    public ExportResource(ExportService service, ExportJobs jobs, SecurityIdentity identity) {
+    public ExportResource(ExportService service, ExportJobs jobs, SecurityIdentity identity, AuditNote audit) {
         this.service = service;
         this.jobs = jobs;
         this.identity = identity;
+        this.audit = audit;
     }
 
     /** Starts an export of the cohort (every analysed study when the body is empty); answers 202 with its id. */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({ApiRoles.ADMIN, ApiRoles.RESEARCHER})
+    @Audited(value = AuditEvent.EXPORT_REQUESTED, objectType = "export")
     public Response start(String body) throws Exception {
         CohortQuery query;
         try {
@@ -65,6 +71,8 @@ public class ExportResource {
             return error(Response.Status.BAD_REQUEST, "not a cohort query: " + e.getOriginalMessage());
         }
         String id = service.submit(query, identity.getPrincipal().getName());
+        audit.object(id);
+        audit.detail(query.images() ? "with images" : "tables only");
         return Response.accepted(Map.of("id", id, "state", "QUEUED")).build();
     }
 
@@ -84,6 +92,7 @@ public class ExportResource {
     @Path("{id}/archive")
     @Produces("application/zip")
     @RolesAllowed({ApiRoles.ADMIN, ApiRoles.RESEARCHER})
+    @Audited(value = AuditEvent.EXPORT_DOWNLOADED, objectType = "export", objectParam = "id")
     public Response archive(@PathParam("id") String id) {
         ExportJobs.ExportJob job = visible(id);
         if (job == null) {

@@ -1,5 +1,7 @@
 package org.neurogate.gateway.review;
 
+import org.neurogate.gateway.audit.Audited;
+import org.neurogate.persistence.AuditEvent;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -46,6 +48,7 @@ public class ReviewResource {
     @Path("/sign")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(ApiRoles.RADIOLOGIST)
+    @Audited(value = AuditEvent.REPORT_SIGNED, objectType = "study", objectParam = "studyUid")
     public ReviewService.ReviewState sign(@PathParam("studyUid") String studyUid, SignRequest request) {
         return reviews.sign(studyUid, username(), reviews.observerName(username()), request == null ? null : request.comment());
     }
@@ -54,6 +57,7 @@ public class ReviewResource {
     @Path("/reject")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(ApiRoles.RADIOLOGIST)
+    @Audited(value = AuditEvent.REPORT_REJECTED, objectType = "study", objectParam = "studyUid")
     public ReviewService.ReviewState reject(@PathParam("studyUid") String studyUid, RejectRequest request) {
         return reviews.reject(studyUid, username(), reviews.observerName(username()), request == null ? null : request.reason());
     }

@@ -15,8 +15,17 @@ public final class LogText {
         if (value == null) {
             return "(none)";
         }
-        StringBuilder out = new StringBuilder(Math.min(value.length(), MAX) + 8);
-        for (int i = 0; i < value.length() && out.length() < MAX; i++) {
+        return escaped(value, MAX);
+    }
+
+    /**
+     * Control characters as {@code \xNN}, the text up to {@code max} characters (then "..."). Also for
+     * XML 1.0, which cannot carry most control characters.
+     */
+    public static String escaped(String value, int max) {
+        StringBuilder out = new StringBuilder(Math.min(value.length(), max) + 8);
+        int i = 0;
+        for (; i < value.length() && out.length() < max; i++) {
             char ch = value.charAt(i);
             if (Character.isISOControl(ch)) {
                 out.append(String.format("\\x%02X", (int) ch));
@@ -24,7 +33,7 @@ public final class LogText {
                 out.append(ch);
             }
         }
-        return value.length() > MAX ? out + "..." : out.toString();
+        return i < value.length() ? out + "..." : out.toString();
     }
 
     /** The class and first line of a throwable's message: the detail lines of a driver's error can quote row values. */

@@ -64,6 +64,45 @@ public final class SecureTransport {
         }
     }
 
+    /**
+     * A connected TLS client socket with the profile's protocols and suites, for sending to a peer such
+     * as a syslog audit repository: our key store (when set) is the client certificate, the peer is
+     * checked against our trust store (else the JDK's) and its name against its certificate.
+     */
+    public static javax.net.ssl.SSLSocket connect(TlsConfig config, String host, int port, int timeoutMillis)
+            throws IOException {
+        try {
+            javax.net.ssl.KeyManager[] keys = null;
+            if (config.keyStore().isPresent()) {
+                char[] keyPassword = config.keyStorePassword().orElse("").toCharArray();
+                KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                factory.init(load(config.keyStore().get(), keyPassword), keyPassword);
+                keys = factory.getKeyManagers();
+            }
+            TrustManager[] trust = null;
+            if (config.trustStore().isPresent()) {
+                TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                factory.init(load(config.trustStore().get(), config.trustStorePassword().orElse("").toCharArray()));
+                trust = factory.getTrustManagers();
+            }
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys, trust, null);
+            javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket();
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setProtocols(PROTOCOLS.toArray(String[]::new));
+            Set<String> supported = Set.of(socket.getSupportedCipherSuites());
+            parameters.setCipherSuites(CIPHER_SUITES.stream().filter(supported::contains).toArray(String[]::new));
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            socket.setSSLParameters(parameters);
+            socket.connect(new InetSocketAddress(host, port), timeoutMillis);
+            socket.setSoTimeout(timeoutMillis);
+            socket.startHandshake();
+            return socket;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot use the TLS key or trust store: " + e.getMessage(), e);
+        }
+    }
+
     /** A listening TLS socket with the profile's protocols and suites; the handshake runs on first read. */
     public static SSLServerSocket listen(SSLContext context, TlsConfig config, InetSocketAddress address, int backlog)
             throws IOException {

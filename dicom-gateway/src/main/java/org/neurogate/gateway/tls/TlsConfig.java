@@ -34,6 +34,16 @@ public interface TlsConfig {
     @WithDefault("false")
     boolean requireClientCert();
 
+    /**
+     * Which calling AE titles a client certificate may use on the DICOM TLS port, by the certificate's
+     * subject common name: {@code <CN>=<AE>[,<AE>...]}, entries separated by ';', e.g.
+     * {@code mr1.hospital.org=MR1,MR1_QC;pacs.hospital.org=PACS}. When set, an association on the TLS
+     * port whose calling AE title is not mapped to its certificate's CN (or that sent no certificate) is
+     * rejected as "calling AE title not recognized". Unset, any trusted certificate may use any allowed
+     * AE title. Env: NEUROGATE_TLS_CLIENT_AE_TITLES.
+     */
+    Optional<String> clientAeTitles();
+
     default boolean enabled() {
         return keyStore().isPresent();
     }

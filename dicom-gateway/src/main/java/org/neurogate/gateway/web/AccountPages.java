@@ -1,6 +1,5 @@
 package org.neurogate.gateway.web;
 
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.qute.Template;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -18,8 +17,10 @@ import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import org.neurogate.gateway.api.AccountIdentity;
 import org.neurogate.gateway.api.PasswordPolicy;
-import org.neurogate.gateway.api.UserResource;
-import org.neurogate.persistence.UserAccount;
+import org.neurogate.gateway.api.OwnPasswordChange;
+import org.neurogate.gateway.audit.AuditNote;
+import org.neurogate.gateway.audit.Audited;
+import org.neurogate.persistence.AuditEvent;
 
 /**
  * The viewer's own-password form, for every role: where a user whose password an admin chose is sent
@@ -32,10 +33,14 @@ public class AccountPages {
 
     private final Template password;
     private final SecurityIdentity identity;
+    private final AuditNote audit;
+    private final OwnPasswordChange ownPassword;
 
-    public AccountPages(Template password, SecurityIdentity identity) {
+    public AccountPages(Template password, SecurityIdentity identity, AuditNote audit, OwnPasswordChange ownPassword) {
         this.password = password;
         this.identity = identity;
+        this.audit = audit;
+        this.ownPassword = ownPassword;
     }
 
     @GET
@@ -46,18 +51,20 @@ public class AccountPages {
 
     @POST
     @jakarta.ws.rs.Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Audited(value = AuditEvent.PASSWORD_CHANGED, objectType = "user")
     public Response change(@FormParam(Csrf.FIELD) String token, @FormParam("currentPassword") String current,
                            @FormParam("newPassword") String newPassword, @FormParam("repeatPassword") String repeat,
-                           @CookieParam(Csrf.COOKIE) String cookie, @Context UriInfo uri) {
+                           @CookieParam(Csrf.COOKIE) String cookie, @Context UriInfo uri,
+                           @Context io.vertx.core.http.HttpServerRequest http) {
         Csrf.check(cookie, token);
         String username = identity.getPrincipal().getName();
+        audit.object(username);
+        audit.detail("changed by the user in the viewer");
         String problem = newPassword != null && newPassword.equals(repeat)
-                ? QuarkusTransaction.requiringNew().call(() -> {
-                    UserAccount account = UserAccount.findByUsername(username).orElse(null);
-                    return account == null ? "no such account" : UserResource.changeOwnPassword(account, current, newPassword);
-                })
+                ? ownPassword.change(username, OwnPasswordChange.address(http), current, newPassword)
                 : "newPassword: the two entries differ";
         if (problem != null) {
+            audit.refused(problem);
             return render(problem.replaceFirst("^currentPassword: wrong$", "The current password is wrong.")
                     .replaceFirst("^newPassword: ", "New password: "), false, cookie, uri);
         }

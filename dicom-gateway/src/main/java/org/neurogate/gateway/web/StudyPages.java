@@ -1,5 +1,7 @@
 package org.neurogate.gateway.web;
 
+import org.neurogate.gateway.audit.Audited;
+import org.neurogate.persistence.AuditEvent;
 import io.quarkus.qute.Template;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
@@ -57,6 +59,7 @@ public class StudyPages {
 
     @GET
     @Produces(MediaType.TEXT_HTML)
+    @Audited(value = AuditEvent.STUDY_VIEWED, objectType = "study", objectParam = "studyUid")
     public Response reportPage(@PathParam("studyUid") String studyUid, @CookieParam(Csrf.COOKIE) String cookie,
                                @Context UriInfo uri) {
         String token = ViewerPages.token(cookie);
@@ -69,6 +72,7 @@ public class StudyPages {
     @POST
     @Path("/sign")
     @RolesAllowed(ApiRoles.RADIOLOGIST)
+    @Audited(value = AuditEvent.REPORT_SIGNED, objectType = "study", objectParam = "studyUid")
     public Response sign(@PathParam("studyUid") String studyUid, @FormParam(Csrf.FIELD) String token,
                          @FormParam("comment") String comment, @CookieParam(Csrf.COOKIE) String cookie) {
         Csrf.check(cookie, token);
@@ -80,6 +84,7 @@ public class StudyPages {
     @POST
     @Path("/reject")
     @RolesAllowed(ApiRoles.RADIOLOGIST)
+    @Audited(value = AuditEvent.REPORT_REJECTED, objectType = "study", objectParam = "studyUid")
     public Response reject(@PathParam("studyUid") String studyUid, @FormParam(Csrf.FIELD) String token,
                            @FormParam("reason") String reason, @FormParam("detail") String detail,
                            @CookieParam(Csrf.COOKIE) String cookie) {

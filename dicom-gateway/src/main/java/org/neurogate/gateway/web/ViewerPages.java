@@ -1,5 +1,7 @@
 package org.neurogate.gateway.web;
 
+import org.neurogate.gateway.audit.Audited;
+import org.neurogate.persistence.AuditEvent;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.Authenticated;
@@ -68,6 +70,7 @@ public class ViewerPages {
     @POST
     @Path("/logout")
     @Authenticated
+    @Audited(AuditEvent.LOGOUT)
     public Response logout(@FormParam(Csrf.FIELD) String token, @CookieParam(Csrf.COOKIE) String cookie) {
         Csrf.check(cookie, token);
         FormAuthenticationMechanism.logout(identity);
