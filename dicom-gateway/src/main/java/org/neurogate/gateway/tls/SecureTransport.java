@@ -9,6 +9,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.List;
 import java.util.Set;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -43,25 +44,35 @@ public final class SecureTransport {
     /** The server context from the configured key store (and trust store, for client certificates). */
     public static SSLContext serverContext(TlsConfig config) throws IOException {
         Path keyStorePath = config.keyStore().orElseThrow(() -> new IllegalStateException("no TLS key store"));
-        char[] keyPassword = config.keyStorePassword().orElse("").toCharArray();
+        if (config.trustStore().isEmpty() && config.requireClientCert()) {
+            throw new IllegalStateException("NEUROGATE_TLS_REQUIRE_CLIENT_CERT needs NEUROGATE_TLS_TRUST_STORE:"
+                    + " the CA that client certificates must chain to");
+        }
         try {
-            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keys.init(load(keyStorePath, keyPassword), keyPassword);
-            TrustManager[] trust = null;
-            if (config.trustStore().isPresent()) {
-                TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                factory.init(load(config.trustStore().get(), config.trustStorePassword().orElse("").toCharArray()));
-                trust = factory.getTrustManagers();
-            } else if (config.requireClientCert()) {
-                throw new IllegalStateException("NEUROGATE_TLS_REQUIRE_CLIENT_CERT needs NEUROGATE_TLS_TRUST_STORE:"
-                        + " the CA that client certificates must chain to");
-            }
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keys.getKeyManagers(), trust, null);
+            context.init(keyManagers(keyStorePath, config.keyStorePassword()), trustManagers(config), null);
             return context;
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot use the TLS key or trust store: " + e.getMessage(), e);
         }
+    }
+
+    private static KeyManager[] keyManagers(Path keyStore, java.util.Optional<String> password)
+            throws IOException, GeneralSecurityException {
+        char[] keyPassword = password.orElse("").toCharArray();
+        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(load(keyStore, keyPassword), keyPassword);
+        return keys.getKeyManagers();
+    }
+
+    /** Our trust store's managers, or null (the JDK's defaults) when none is configured. */
+    private static TrustManager[] trustManagers(TlsConfig config) throws IOException, GeneralSecurityException {
+        if (config.trustStore().isEmpty()) {
+            return null;
+        }
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(load(config.trustStore().get(), config.trustStorePassword().orElse("").toCharArray()));
+        return factory.getTrustManagers();
     }
 
     /**
@@ -72,21 +83,10 @@ public final class SecureTransport {
     public static javax.net.ssl.SSLSocket connect(TlsConfig config, String host, int port, int timeoutMillis)
             throws IOException {
         try {
-            javax.net.ssl.KeyManager[] keys = null;
-            if (config.keyStore().isPresent()) {
-                char[] keyPassword = config.keyStorePassword().orElse("").toCharArray();
-                KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                factory.init(load(config.keyStore().get(), keyPassword), keyPassword);
-                keys = factory.getKeyManagers();
-            }
-            TrustManager[] trust = null;
-            if (config.trustStore().isPresent()) {
-                TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                factory.init(load(config.trustStore().get(), config.trustStorePassword().orElse("").toCharArray()));
-                trust = factory.getTrustManagers();
-            }
+            KeyManager[] keys = config.keyStore().isPresent()
+                    ? keyManagers(config.keyStore().get(), config.keyStorePassword()) : null;
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keys, trust, null);
+            context.init(keys, trustManagers(config), null);
             javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket();
             SSLParameters parameters = socket.getSSLParameters();
             parameters.setProtocols(PROTOCOLS.toArray(String[]::new));
