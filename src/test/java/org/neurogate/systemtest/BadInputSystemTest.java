@@ -308,6 +308,21 @@ class BadInputSystemTest {
         assertTrue(log.contains("EVIL\\x0AINFO FORGED"), "the AE title is logged escaped");
     }
 
+    @Test
+    void anOverlongOrControlCharacterUidInTheCommandIsRefusedAndCannotForgeALogLine() throws Exception {
+        byte[] dataSet = DicomFiles.dataSetBytes(valid.get(5));
+        try (RawScu scu = RawScu.associate(gateway.dicomPort(), "TESTSCU", List.of(MR_CONTEXT))) {
+            // 65 characters, one over the UI limit; and a UID with a newline that would start a log line.
+            for (String uid : List.of("1.2." + "3".repeat(61), "1.2.3\nINFO FORGED")) {
+                RawScu.Status status = scu.storeWithCommand(1, RawScu.storeCommand(MR, uid, 7), dataSet);
+                assertEquals(0xC001, status.code(), status.comment());
+                assertEquals("invalid Affected SOP Instance UID in the command", status.comment());
+            }
+            assertEquals(0x0000, storeFile(valid.get(5)).code(), "the receiver still stores");
+        }
+        assertFalse(gateway.log().lines().anyMatch(l -> l.startsWith("INFO FORGED")), "a peer's newline started a log line");
+    }
+
     private static Path mutated(Path file, String name, java.util.function.Consumer<AttributeList> change) throws Exception {
         return DicomFiles.mutate(file, work.resolve("mutated").resolve(name + ".dcm"), change);
     }
