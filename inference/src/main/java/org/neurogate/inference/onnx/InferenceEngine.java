@@ -79,13 +79,20 @@ public final class InferenceEngine implements AutoCloseable {
 
     /** Runs a single-input, single-output model and hands its output to {@code reader}. */
     public <R> R run(Path model, float[] input, long[] shape, OutputReader<R> reader) throws OrtException {
+        String inputName = session(model).getInputNames().iterator().next();
+        return run(model, Map.of(inputName, new Tensor(input, shape)), reader);
+    }
+
+    /** Runs a model with named float inputs (e.g. an image and the patient's sex); its first output to {@code reader}. */
+    public <R> R run(Path model, Map<String, Tensor> inputs, OutputReader<R> reader) throws OrtException {
         OrtSession session = session(model);
-        long needed = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
-        if (needed != input.length) {
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + needed
-                    + " elements, buffer has " + input.length);
+        for (Map.Entry<String, Tensor> in : inputs.entrySet()) {
+            long needed = Arrays.stream(in.getValue().shape()).reduce(1, (a, b) -> a * b);
+            if (needed != in.getValue().values().length) {
+                throw new IllegalArgumentException(in.getKey() + ": shape " + Arrays.toString(in.getValue().shape())
+                        + " needs " + needed + " elements, buffer has " + in.getValue().values().length);
+            }
         }
-        String inputName = session.getInputNames().iterator().next();
         OrtSession.RunOptions options = new OrtSession.RunOptions();
         slots.acquireUninterruptibly();
         try {
@@ -93,15 +100,23 @@ public final class InferenceEngine implements AutoCloseable {
             if (closing) {
                 throw new ShuttingDownException();
             }
-            try (OnnxTensor tensor = OnnxTensor.createTensor(environment, FloatBuffer.wrap(input), shape);
-                 OrtSession.Result result = session.run(Map.of(inputName, tensor), options)) {
-                OnnxTensor out = (OnnxTensor) result.get(0);
-                return reader.read(out.getFloatBuffer(), out.getInfo().getShape());
+            Map<String, OnnxTensor> tensors = new java.util.LinkedHashMap<>();
+            try {
+                for (Map.Entry<String, Tensor> in : inputs.entrySet()) {
+                    tensors.put(in.getKey(), OnnxTensor.createTensor(environment,
+                            FloatBuffer.wrap(in.getValue().values()), in.getValue().shape()));
+                }
+                try (OrtSession.Result result = session.run(tensors, options)) {
+                    OnnxTensor out = (OnnxTensor) result.get(0);
+                    return reader.read(out.getFloatBuffer(), out.getInfo().getShape());
+                }
             } catch (OrtException e) {
                 if (closing) {
                     throw new ShuttingDownException();
                 }
                 throw e;
+            } finally {
+                tensors.values().forEach(OnnxTensor::close);
             }
         } finally {
             running.remove(options);
