@@ -62,7 +62,7 @@ class InferenceEngineTest {
         try (InferenceEngine engine = new InferenceEngine(new InferenceSettings("cpu", 1, 1))) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> engine.run(model, new float[3], new long[] {1, 2}));
-            assertEquals("shape [1, 2] needs 2 elements, buffer has 3", e.getMessage());
+            assertEquals("x: shape [1, 2] needs 2 elements, buffer has 3", e.getMessage(), "the input, its shape and the buffer");
         }
         assertThrows(IllegalArgumentException.class, () -> new InferenceSettings("tpu", 1, 1));
     }
