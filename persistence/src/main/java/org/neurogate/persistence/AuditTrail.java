@@ -44,8 +44,11 @@ public class AuditTrail {
                                      user_role, source_address, object_type, object_id, instances, detail, process)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
+    /** This machine's host name, as the trail and the audit messages name it. */
+    public static final String HOST = hostName();
+
     /** This process, as the trail names it: host and pid. */
-    public static final String PROCESS = processName();
+    public static final String PROCESS = HOST + ":" + ProcessHandle.current().pid();
 
     private final AnalysisQueue queue;
 
@@ -155,14 +158,12 @@ public class AuditTrail {
         });
     }
 
-    private static String processName() {
-        String host;
+    private static String hostName() {
         try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
+            return java.net.InetAddress.getLocalHost().getHostName();
         } catch (java.io.IOException e) {
-            host = "localhost";
+            return "localhost";
         }
-        return host + ":" + ProcessHandle.current().pid();
     }
 
     private static String cut(String text, int max) {

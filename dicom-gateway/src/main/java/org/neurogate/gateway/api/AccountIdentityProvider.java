@@ -96,10 +96,7 @@ public class AccountIdentityProvider implements IdentityProvider<UsernamePasswor
     private static String clientAddress(UsernamePasswordAuthenticationRequest request) {
         io.vertx.ext.web.RoutingContext rc = io.quarkus.vertx.http.runtime.security.HttpSecurityUtils
                 .getRoutingContextAttribute(request);
-        if (rc == null || rc.request().remoteAddress() == null) {
-            return "unknown";
-        }
-        return rc.request().remoteAddress().hostAddress();
+        return OwnPasswordChange.address(rc == null ? null : rc.request());
     }
 
     private boolean matchesInTurn(String passwordHash, String password) {

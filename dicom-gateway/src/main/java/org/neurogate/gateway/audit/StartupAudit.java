@@ -149,12 +149,7 @@ public class StartupAudit {
 
     /** This installation: the host and its data directory, stable across restarts. */
     private static String node(Path dataDir) {
-        String host;
-        try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            host = "localhost";
-        }
+        String host = AuditTrail.HOST;
         String dir = dataDir.toString();
         return (host.length() > 40 ? host.substring(0, 40) : host) + ":" + (dir.length() > 23
                 ? "..." + dir.substring(dir.length() - 20) : dir);

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +32,6 @@ final class SyslogSender implements AutoCloseable {
     private final boolean tlsTransport;
     private final String sourceId;
     private final TlsConfig tls;
-    private final String localHost;
     private DatagramSocket datagrams;
     private Socket stream;
 
@@ -46,23 +44,16 @@ final class SyslogSender implements AutoCloseable {
         this.tlsTransport = protocol.equals("tls");
         this.sourceId = sourceId;
         this.tls = tls;
-        String name;
-        try {
-            name = InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            name = "localhost";
-        }
-        this.localHost = name;
     }
 
     /** The whole syslog message: header, no structured data, the XML as UTF-8 with its BOM. */
     byte[] message(OffsetDateTime at, AuditTrail.Recorded r) {
         int severity = r.outcome() == AuditEvent.SUCCESS ? 5 : 4;
         String header = "<%d>1 %s %s neurogate %d DICOM+RFC3881 - ".formatted(FACILITY_SECURITY * 8 + severity,
-                at.withOffsetSameInstant(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME), localHost,
+                at.withOffsetSameInstant(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME), AuditTrail.HOST,
                 ProcessHandle.current().pid());
         byte[] head = header.getBytes(StandardCharsets.US_ASCII);
-        byte[] xml = AuditMessage.xml(at, r, sourceId, localHost).getBytes(StandardCharsets.UTF_8);
+        byte[] xml = AuditMessage.xml(at, r, sourceId, AuditTrail.HOST).getBytes(StandardCharsets.UTF_8);
         byte[] out = new byte[head.length + UTF8_BOM.length + xml.length];
         System.arraycopy(head, 0, out, 0, head.length);
         System.arraycopy(UTF8_BOM, 0, out, head.length, UTF8_BOM.length);

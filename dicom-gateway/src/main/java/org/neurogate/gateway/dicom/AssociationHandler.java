@@ -164,12 +164,7 @@ final class AssociationHandler implements Runnable {
         if (certificateAeTitles.isEmpty() || !(socket instanceof javax.net.ssl.SSLSocket tlsSocket)) {
             return Optional.empty();
         }
-        Optional<String> cn;
-        try {
-            cn = CertificateAeTitles.commonName(tlsSocket.getSession().getPeerCertificates());
-        } catch (javax.net.ssl.SSLPeerUnverifiedException none) {
-            cn = Optional.empty();
-        }
+        Optional<String> cn = CertificateAeTitles.commonName(CertificateAeTitles.peerCertificates(tlsSocket.getSession()));
         if (certificateAeTitles.get().allows(cn, callingAe)) {
             return Optional.empty();
         }
@@ -197,13 +192,9 @@ final class AssociationHandler implements Runnable {
     private String transport() {
         if (socket instanceof javax.net.ssl.SSLSocket tlsSocket) {
             javax.net.ssl.SSLSession session = tlsSocket.getSession();
-            String cn;
-            try {
-                cn = CertificateAeTitles.commonName(session.getPeerCertificates()).map(n -> ", certificate CN " + n)
-                        .orElse("");
-            } catch (javax.net.ssl.SSLPeerUnverifiedException none) {
-                cn = ", no client certificate";
-            }
+            java.security.cert.Certificate[] chain = CertificateAeTitles.peerCertificates(session);
+            String cn = chain == null ? ", no client certificate"
+                    : CertificateAeTitles.commonName(chain).map(n -> ", certificate CN " + n).orElse("");
             return "; " + session.getProtocol() + cn;
         }
         return "";

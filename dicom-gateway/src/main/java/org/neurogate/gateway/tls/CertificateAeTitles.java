@@ -52,6 +52,15 @@ public record CertificateAeTitles(Map<String, Set<String>> byCommonName) {
         return commonName.map(byCommonName::get).map(titles -> titles.contains(callingAe.strip())).orElse(false);
     }
 
+    /** The certificate chain the peer sent, or null when it sent none. */
+    public static Certificate[] peerCertificates(javax.net.ssl.SSLSession session) {
+        try {
+            return session.getPeerCertificates();
+        } catch (javax.net.ssl.SSLPeerUnverifiedException none) {
+            return null;
+        }
+    }
+
     /** The subject CN of the peer's leaf certificate, if it sent one. */
     public static Optional<String> commonName(Certificate[] chain) {
         if (chain == null || chain.length == 0 || !(chain[0] instanceof X509Certificate leaf)) {

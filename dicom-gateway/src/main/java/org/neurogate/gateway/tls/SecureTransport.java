@@ -89,9 +89,7 @@ public final class SecureTransport {
             context.init(keys, trustManagers(config), null);
             javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket();
             SSLParameters parameters = socket.getSSLParameters();
-            parameters.setProtocols(PROTOCOLS.toArray(String[]::new));
-            Set<String> supported = Set.of(socket.getSupportedCipherSuites());
-            parameters.setCipherSuites(CIPHER_SUITES.stream().filter(supported::contains).toArray(String[]::new));
+            restrictToProfile(parameters, socket.getSupportedCipherSuites());
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
             socket.setSSLParameters(parameters);
             socket.connect(new InetSocketAddress(host, port), timeoutMillis);
@@ -109,9 +107,7 @@ public final class SecureTransport {
         SSLServerSocket socket = (SSLServerSocket) context.getServerSocketFactory().createServerSocket();
         socket.setReuseAddress(true);
         SSLParameters parameters = socket.getSSLParameters();
-        parameters.setProtocols(PROTOCOLS.toArray(String[]::new));
-        Set<String> supported = Set.of(socket.getSupportedCipherSuites());
-        parameters.setCipherSuites(CIPHER_SUITES.stream().filter(supported::contains).toArray(String[]::new));
+        restrictToProfile(parameters, socket.getSupportedCipherSuites());
         parameters.setUseCipherSuitesOrder(true);
         if (config.requireClientCert()) {
             parameters.setNeedClientAuth(true);
@@ -121,6 +117,13 @@ public final class SecureTransport {
         socket.setSSLParameters(parameters);
         socket.bind(address, backlog);
         return socket;
+    }
+
+    /** The profile's protocols, and those of its suites this JDK supports. */
+    private static void restrictToProfile(SSLParameters parameters, String[] supportedSuites) {
+        parameters.setProtocols(PROTOCOLS.toArray(String[]::new));
+        Set<String> supported = Set.of(supportedSuites);
+        parameters.setCipherSuites(CIPHER_SUITES.stream().filter(supported::contains).toArray(String[]::new));
     }
 
     private static KeyStore load(Path file, char[] password) throws IOException, GeneralSecurityException {
