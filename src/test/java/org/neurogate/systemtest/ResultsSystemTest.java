@@ -226,11 +226,18 @@ class ResultsSystemTest {
         for (String model : List.of("mindgrab", "model18cls")) {
             org.neurogate.inference.models.MeshNetImporter.importInto(models.resolve(model), pack, model, "minmax");
         }
+        // The brain-age CNN, imported as an administrator would: ./neurogate models import-brainage.
+        Path brainAge = work.resolve("brain-age-pack");
+        Process importer = new ProcessBuilder(TestEnvironment.repositoryRoot().resolve("neurogate").toString(), "models",
+                "import-brainage", TestEnvironment.sharedData("models-brainage-2dproj-onnx").toString(), "--out",
+                brainAge.toString()).directory(TestEnvironment.repositoryRoot().toFile()).redirectErrorStream(true).start();
+        String imported = new String(importer.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, importer.waitFor(), imported);
         int pacsPort = TestEnvironment.freePort();
         Process pacs = pacs(work.resolve("pacs"), pacsPort);
         try (GatewayProcess gateway = GatewayProcess.start(work.resolve("data"), GatewayProcess.env(
                 "NEUROGATE_FORWARD_TO", "PACS@localhost:" + pacsPort, "NEUROGATE_STUDY_STABLE_SECONDS", "2",
-                "NEUROGATE_MODEL_PACKS", pack.toString()))) {
+                "NEUROGATE_MODEL_PACKS", pack + ":" + brainAge))) {
             Dcmtk.Result sent = Dcmtk.storescu("STORESCU", gateway.dicomPort(), List.of(), t1);
             assertEquals(0, sent.exitCode(), sent.output());
             List<Path> srs = await(work.resolve("pacs"), "SR", 1, Duration.ofSeconds(420));
@@ -240,6 +247,10 @@ class ResultsSystemTest {
             double left = number(dump, "Left hippocampus");
             assertTrue(left > 3 && left < 6, "left hippocampus " + left + " mL");
             assertTrue(dump.contains("model18cls"), "the SR names the model that produced the volumes");
+            // A 41-year-old man: the CNN's age, labelled with the model that produced it.
+            double age = number(dump, "Predicted brain age");
+            assertTrue(Math.abs(age - 41) <= 8, "brain age " + age + " y for a healthy 41-year-old");
+            assertTrue(dump.contains("brainage-2dproj"), "the SR names the brain-age model");
             // On real anatomy too: the structure and ICV SEGs, the key images and the PDF, all valid; OHIF's
             // parser places the hippocampi on the real images and loads both SEGs on the real series.
             List<Path> segs = await(work.resolve("pacs"), "SG", 2, Duration.ofSeconds(60));

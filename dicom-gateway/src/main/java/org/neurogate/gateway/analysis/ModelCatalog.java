@@ -46,6 +46,10 @@ public class ModelCatalog {
         for (ModelPack.Model m : loaded.models()) {
             LOG.infof("Model %s %s (%s) from %s", m.manifest().id(), m.manifest().version(), m.manifest().task(), m.pack());
         }
+        for (org.neurogate.inference.brainage.BrainAgeModel b : loaded.brainAge()) {
+            LOG.infof("Model %s %s (%s, %d networks) from %s", b.manifest().id(), b.manifest().version(),
+                    b.manifest().task(), b.manifest().ensemble().size(), b.directory());
+        }
         for (String problem : loaded.refused()) {
             LOG.errorf("Model pack refused: %s", problem);
         }

@@ -73,6 +73,13 @@ public class StartupAudit {
             digests.put("model." + m.manifest().id(), digest(mac, m.manifest().id(),
                     m.manifest().version() + " " + m.manifest().sha256()));
         }
+        for (org.neurogate.inference.brainage.BrainAgeModel b : models.loaded().brainAge()) {
+            var m = b.manifest();
+            modelNames.add(m.id() + "@" + m.version());
+            StringBuilder files = new StringBuilder(m.version() + " " + m.template().sha256());
+            m.ensemble().forEach(member -> files.append(' ').append(member.sha256()));
+            digests.put("model." + m.id(), digest(mac, m.id(), files.toString()));
+        }
         String node = node(dataDir);
         Map<String, String> before = trail.settingDigests(node);
         String version = StartupAudit.class.getPackage().getImplementationVersion();

@@ -182,7 +182,8 @@ public class AnalysisWorker {
                 bySeries.computeIfAbsent(i.seriesInstanceUid(), s -> new ArrayList<>()).add(file);
             }
             StudyInput input = StudyInput.read(files, SeriesRoleRules.defaults());
-            StudyAnalyzer analyzer = new StudyAnalyzer(models.engine(), models.loaded().packs());
+            StudyAnalyzer analyzer = new StudyAnalyzer(models.engine(), models.loaded().packs(),
+                    models.loaded().brainAge());
             StudyAnalyzer.StudyAnalysis analysis = analyzer.analyze(input);
             Map<String, SourceSeries> sources = new LinkedHashMap<>();
             for (StudyInput.RoleVolume role : input.volumes().values()) {

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.neurogate.inference.models.ModelPack;
 import org.neurogate.inference.models.ModelRegistry;
 import org.neurogate.inference.models.ReferencePack;
 import org.neurogate.inference.onnx.InferenceEngine;
@@ -74,8 +73,7 @@ public final class AnalysisCli {
         ModelRegistry.Loaded loaded = ModelRegistry.load(
                 ModelRegistry.packDirectories(reference, env.get("NEUROGATE_MODEL_PACKS"), dataDir), engine);
         loaded.refused().forEach(problem -> err.println("model pack refused: " + problem));
-        List<ModelPack> packs = loaded.packs();
-        return new StudyAnalyzer(engine, packs);
+        return new StudyAnalyzer(engine, loaded.packs(), loaded.brainAge());
     }
 
     /** Analyses the DICOM files under {@code dicom}; writes findings.json and the label maps under {@code out}. */

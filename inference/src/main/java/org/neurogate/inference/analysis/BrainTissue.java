@@ -10,6 +10,7 @@ import org.neurogate.inference.models.Segmenter;
 import org.neurogate.inference.onnx.InferenceEngine;
 import org.neurogate.inference.preprocess.Conform;
 import org.neurogate.inference.preprocess.Interpolation;
+import org.neurogate.inference.tissue.IntensityClusters;
 import org.neurogate.inference.volume.Volume;
 
 /**
@@ -24,8 +25,11 @@ import org.neurogate.inference.volume.Volume;
  * @param labels      on the conformed grid: 0 outside the intracranial mask, then {@link #CSF},
  *                    {@link #GREY}, {@link #WHITE}
  * @param centres     the measured CSF, grey and white matter intensities (scanner units)
+ * @param brainMask   on the conformed grid, the skull-stripping model's own mask (1 brain, 0 not), or
+ *                    null where the structure labels' union stood in for one
  */
-public record BrainTissue(Volume conformedT1, Volume labels, double[] centres, ModelUse mask, ModelUse tissue) {
+public record BrainTissue(Volume conformedT1, Volume labels, double[] centres, ModelUse mask, ModelUse tissue,
+                          Volume brainMask) {
 
     public static final int CSF = 1;
     public static final int GREY = 2;
@@ -102,7 +106,8 @@ public record BrainTissue(Volume conformedT1, Volume labels, double[] centres, M
             }
         }
         return new BrainTissue(conformed, conformed.withVoxels(labels), kMeans3(intracranial),
-                ModelUse.of(maskModel == null ? structureModel : maskModel), ModelUse.of(structureModel));
+                ModelUse.of(maskModel == null ? structureModel : maskModel), ModelUse.of(structureModel),
+                m == null ? null : conformed.withVoxels(m));
     }
 
     public static BrainTissue segment(InferenceEngine engine, Volume t1, ModelPack.Model maskModel,
@@ -139,7 +144,7 @@ public record BrainTissue(Volume conformedT1, Volume labels, double[] centres, M
             labels[i] = m[i] > 0.5f ? c[i] + 1 : 0;
         }
         return new BrainTissue(conformed, conformed.withVoxels(labels), centres, ModelUse.of(maskModel),
-                ModelUse.of(tissueModel));
+                ModelUse.of(tissueModel), mask);
     }
 
     /** Piecewise linear through (csf, 0), (grey, 1), (white, 2), extended linearly beyond both ends. */
@@ -147,33 +152,11 @@ public record BrainTissue(Volume conformedT1, Volume labels, double[] centres, M
         return x < c[1] ? (x - c[0]) / (c[1] - c[0]) : 1 + (x - c[1]) / (c[2] - c[1]);
     }
 
-    /** Three-class 1D k-means (Lloyd), started at the 10th, 50th and 90th percentiles; returns sorted centres. */
+    /** The three k-means centres ({@link IntensityClusters#kMeans3}), each moved to its histogram peak. */
     static double[] kMeans3(float[] values) {
         float[] sorted = values.clone();
         Arrays.sort(sorted);
-        double[] c = {sorted[sorted.length / 10], sorted[sorted.length / 2], sorted[sorted.length * 9 / 10]};
-        for (int iteration = 0; iteration < 100; iteration++) {
-            double[] sum = new double[3];
-            long[] count = new long[3];
-            double cut01 = (c[0] + c[1]) / 2;
-            double cut12 = (c[1] + c[2]) / 2;
-            for (float x : sorted) {
-                int k = x < cut01 ? 0 : x < cut12 ? 1 : 2;
-                sum[k] += x;
-                count[k]++;
-            }
-            double moved = 0;
-            for (int k = 0; k < 3; k++) {
-                double next = count[k] == 0 ? c[k] : sum[k] / count[k];
-                moved = Math.max(moved, Math.abs(next - c[k]));
-                c[k] = next;
-            }
-            if (moved < 1e-3 * (c[2] - c[0])) {
-                break;
-            }
-        }
-        Arrays.sort(c);
-        return modes(sorted, c);
+        return modes(sorted, IntensityClusters.kMeans3(values));
     }
 
     /**

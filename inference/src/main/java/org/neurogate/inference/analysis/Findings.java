@@ -87,8 +87,13 @@ public record Findings(String studyInstanceUid, StrokeLesions lesion, WhiteMatte
     /**
      * @param gapYears null when the chronological age is unknown (see notAssessed)
      */
+    /**
+     * @param memberSdYears the spread across an ensemble's networks, null for a single model
+     * @param method        the preprocessing that fed the model, null for the reference regression
+     */
     public record BrainAge(String sourceSeriesUid, double predictedYears, double uncertaintyYears,
-                           Double chronologicalYears, String chronologicalAgeSource, Double gapYears, ModelUse model) {
+                           Double chronologicalYears, String chronologicalAgeSource, Double gapYears, ModelUse model,
+                           Double memberSdYears, String method) {
         List<Measurement> measurements() {
             List<Measurement> out = new ArrayList<>(List.of(
                     m("brain_age", "predicted_years", Concepts.BRAIN_AGE, predictedYears, "a", model, sourceSeriesUid),

@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.neurogate.inference.brainage.BrainAgeManifest;
+import org.neurogate.inference.brainage.BrainAgeModel;
 import org.neurogate.inference.models.BrainAgeFit;
 import org.neurogate.inference.models.ModelPack;
 import org.neurogate.inference.models.ReferencePack;
@@ -72,9 +74,28 @@ public final class StudyAnalyzer {
     private final ModelPack.Model structureModel;
     /** An imported skull-stripping model (two labels, the second the brain), or null. */
     private final ModelPack.Model importedMask;
+    /** An imported brain-age pack (the 2D-projection CNN), or null. */
+    private final BrainAgeModel projectionBrainAge;
+
+    /**
+     * Registration QC: the correlation ratio of a real brain to the template was 0.87-0.94 on ten real
+     * scans and 0.999 on known answers; below 0.8 the brain is not where the model expects it.
+     */
+    static final double MIN_REGISTRATION_CORRELATION_RATIO = 0.8;
+    /**
+     * Out-of-distribution QC: the 15 networks spread by 5-14 y (SD) on real heads, and by tens to
+     * hundreds of years on noise or an empty image.
+     */
+    static final double MAX_ENSEMBLE_SD_YEARS = 20;
 
     public StudyAnalyzer(InferenceEngine engine, List<ModelPack> packs) {
+        this(engine, packs, List.of());
+    }
+
+    /** @param brainAgeModels imported brain-age packs; the first is used on real T1s */
+    public StudyAnalyzer(InferenceEngine engine, List<ModelPack> packs, List<BrainAgeModel> brainAgeModels) {
         this.engine = engine;
+        this.projectionBrainAge = brainAgeModels.isEmpty() ? null : brainAgeModels.get(0);
         this.brainMask = find(packs, "reference-brain-mask").orElseThrow(() -> missing("reference-brain-mask"));
         this.tissue = find(packs, "reference-tissue").orElseThrow(() -> missing("reference-tissue"));
         this.brainAge = find(packs, "reference-brain-age").orElseThrow(() -> missing("reference-brain-age"));
@@ -304,7 +325,13 @@ public final class StudyAnalyzer {
         Double chronological = who.ageYears();
         Findings.BrainAge age = null;
         ModelUse ageModel = ModelUse.of(brainAge);
-        if (!brain.mask().equals(ModelUse.of(brainMask)) || !brain.tissue().equals(ModelUse.of(tissue))) {
+        if (projectionBrainAge != null && brain.brainMask() != null && !brain.mask().equals(ModelUse.of(brainMask))) {
+            age = projectionBrainAge(t1, who, brain, notAssessed, used);
+        } else if (!brain.mask().equals(ModelUse.of(brainMask)) || !brain.tissue().equals(ModelUse.of(tissue))) {
+            if (projectionBrainAge != null) {
+                notAssessed.add("brain age (" + projectionBrainAge.manifest().id() + ") not assessed: it needs a "
+                        + "skull-stripping model's mask (import mindgrab), and " + brain.mask().modelId() + " gave none");
+            }
             // The regression's weights belong to the reference segmentation's volumes. Another
             // segmenter draws the brain/CSF boundary elsewhere: mindgrab + model18cls put 23 % of a
             // healthy 41-year-old's ICV in CSF, more than the 19.5 % mean of the fit's phantoms aged
@@ -320,7 +347,7 @@ public final class StudyAnalyzer {
             }
             used.add(ageModel);
             age = new Findings.BrainAge(t1.seriesInstanceUid(), predicted, brainAgeUncertainty, chronological,
-                    who.ageSource(), chronological == null ? null : predicted - chronological, ageModel);
+                    who.ageSource(), chronological == null ? null : predicted - chronological, ageModel, null, null);
         }
         laps.lap("brain age");
         List<NormativeModel.Score> norms = new ArrayList<>();
@@ -346,6 +373,51 @@ public final class StudyAnalyzer {
                 risk, factors, brain.tissue(), hippocampusMethod);
         laps.lap("MCI: normative scores and risk");
         return new T1Results(midline, age, mci, plane, nativeLabels.withVoxels(out), used);
+    }
+
+    /** The imported brain-age CNN on the T1's skull-stripping mask; null (with the reason noted) when not assessed. */
+    private Findings.BrainAge projectionBrainAge(StudyInput.RoleVolume t1, Demographics who, BrainTissue brain,
+                                                 List<String> notAssessed, List<ModelUse> used) throws OrtException {
+        BrainAgeManifest m = projectionBrainAge.manifest();
+        if (who.sex() == null) {
+            // The model takes sex as an input and moves by up to 5 y with it; a guess would hide that.
+            notAssessed.add("brain age not assessed: PatientSex is not F or M, and " + m.id() + " takes sex as an input");
+            return null;
+        }
+        BrainAgeModel.Estimate e;
+        try {
+            e = projectionBrainAge.estimate(engine, brain.conformedT1(), brain.brainMask(), "M".equals(who.sex()));
+        } catch (java.io.IOException ex) {
+            notAssessed.add("brain age not assessed: the template of " + m.id() + " is unreadable");
+            return null;
+        }
+        String refusal = refusal(e);
+        if (refusal != null) {
+            notAssessed.add("brain age not assessed: " + refusal);
+            return null;
+        }
+        ModelUse use = new ModelUse(projectionBrainAge.directory().getFileName().toString(), m.id(), m.version());
+        used.add(use);
+        Double chronological = who.ageYears();
+        if (chronological == null) {
+            notAssessed.add("brain-age gap not assessed: no PatientAge, and no PatientBirthDate with StudyDate");
+        }
+        return new Findings.BrainAge(t1.seriesInstanceUid(), e.predictedYears(), e.uncertaintyYears(), chronological,
+                who.ageSource(), chronological == null ? null : e.predictedYears() - chronological, use, e.memberSdYears(),
+                BrainAgeModel.PREPROCESSING + "; mean of " + e.byMember().size() + " networks");
+    }
+
+    /** Why an ensemble's estimate is not to be reported (a poor registration, disagreeing networks), or null. */
+    static String refusal(BrainAgeModel.Estimate e) {
+        if (!(e.correlationRatio() >= MIN_REGISTRATION_CORRELATION_RATIO)) {
+            return String.format(Locale.ROOT, "the registration to the template is poor (correlation ratio %.2f, below %.2f)",
+                    e.correlationRatio(), MIN_REGISTRATION_CORRELATION_RATIO);
+        }
+        if (!(e.memberSdYears() <= MAX_ENSEMBLE_SD_YEARS)) {
+            return String.format(Locale.ROOT, "the %d networks disagree (SD %.0f y, above %.0f y); the image is unlike "
+                    + "the model's training data", e.byMember().size(), e.memberSdYears(), MAX_ENSEMBLE_SD_YEARS);
+        }
+        return null;
     }
 
     private static BrainAgeFit brainAgeFit() {

@@ -36,12 +36,17 @@ public final class ProjectionEnsemble {
     }
 
     private final List<Member> members;
+    private final String imageInput;
+    private final String sexInput;
 
-    public ProjectionEnsemble(List<Member> members) {
+    /** @param imageInput the networks' projections input name; @param sexInput their sex input's */
+    public ProjectionEnsemble(List<Member> members, String imageInput, String sexInput) {
         if (members.isEmpty()) {
             throw new IllegalArgumentException("a brain-age ensemble needs at least one network");
         }
         this.members = List.copyOf(members);
+        this.imageInput = imageInput;
+        this.sexInput = sexInput;
     }
 
     /** Every member network in a folder, in direction and fold order. */
@@ -57,7 +62,7 @@ public final class ProjectionEnsemble {
             }
         }
         found.sort(Comparator.comparing((Member x) -> x.direction().fileName).thenComparingInt(Member::fold));
-        return new ProjectionEnsemble(found);
+        return new ProjectionEnsemble(found, "projections", "sex");
     }
 
     public List<Member> members() {
@@ -71,7 +76,11 @@ public final class ProjectionEnsemble {
      */
     public Prediction predict(InferenceEngine engine, Map<ProjectionRecipe.Direction, float[]> projections, boolean male)
             throws OrtException {
-        int size = ProjectionRecipe.CONTRACT.size();
+        return predict(engine, projections, male, ProjectionRecipe.CONTRACT.size());
+    }
+
+    public Prediction predict(InferenceEngine engine, Map<ProjectionRecipe.Direction, float[]> projections, boolean male,
+                              int size) throws OrtException {
         Map<String, Double> byMember = new LinkedHashMap<>();
         for (Member member : members) {
             float[] image = projections.get(member.direction());
@@ -79,8 +88,8 @@ public final class ProjectionEnsemble {
                 throw new IllegalArgumentException("no " + member.direction().fileName + " projections");
             }
             Map<String, InferenceEngine.Tensor> inputs = Map.of(
-                    "projections", new InferenceEngine.Tensor(image, new long[] {1, ProjectionRecipe.CHANNELS, size, size}),
-                    "sex", new InferenceEngine.Tensor(new float[] {male ? 1f : 0f}, new long[] {1}));
+                    imageInput, new InferenceEngine.Tensor(image, new long[] {1, ProjectionRecipe.CHANNELS, size, size}),
+                    sexInput, new InferenceEngine.Tensor(new float[] {male ? 1f : 0f}, new long[] {1}));
             double age = engine.run(member.onnx(), inputs, (values, shape) -> (double) values.get(0));
             byMember.put(member.name(), age);
         }

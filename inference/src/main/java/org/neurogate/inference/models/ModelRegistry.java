@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.neurogate.inference.brainage.BrainAgeModel;
 import org.neurogate.inference.onnx.InferenceEngine;
 
 /**
@@ -16,7 +17,12 @@ import org.neurogate.inference.onnx.InferenceEngine;
 public final class ModelRegistry {
 
     /** The packs that loaded and, for each one refused, why. */
-    public record Loaded(List<ModelPack> packs, List<String> refused) {
+    public record Loaded(List<ModelPack> packs, List<BrainAgeModel> brainAge, List<String> refused) {
+
+        public Loaded(List<ModelPack> packs, List<String> refused) {
+            this(packs, List.of(), refused);
+        }
+
         public Optional<ModelPack.Model> find(String id) {
             return packs.stream().flatMap(p -> p.models().stream()).filter(m -> m.manifest().id().equals(id)).findFirst();
         }
@@ -50,14 +56,19 @@ public final class ModelRegistry {
 
     public static Loaded load(List<Path> directories, InferenceEngine engine) {
         List<ModelPack> packs = new ArrayList<>();
+        List<BrainAgeModel> brainAge = new ArrayList<>();
         List<String> refused = new ArrayList<>();
         for (Path dir : directories) {
             try {
+                if (BrainAgeModel.isPack(dir)) {
+                    brainAge.add(BrainAgeModel.load(dir, engine));
+                    continue;
+                }
                 packs.add(ModelPack.load(dir, engine));
             } catch (ModelPack.InvalidPackException e) {
                 refused.add(e.getMessage());
             }
         }
-        return new Loaded(packs, refused);
+        return new Loaded(packs, brainAge, refused);
     }
 }

@@ -9,7 +9,8 @@ import org.neurogate.inference.onnx.InferenceEngine;
 import org.neurogate.inference.onnx.InferenceSettings;
 
 /**
- * {@code ./neurogate models list | import-meshnet <dir> --out <pack> | import-onnx <file> --manifest <json>}.
+ * {@code ./neurogate models list | import-meshnet <dir> --out <pack> | import-onnx <file> --manifest <json>
+ * | import-brainage <dir>}.
  */
 public final class ModelsCli {
 
@@ -17,7 +18,8 @@ public final class ModelsCli {
             usage: ./neurogate models list
                    ./neurogate models import-meshnet <tfjs model dir> --out <pack dir> [--id ID]
                                                      [--normalisation minmax|quantile-5-95]
-                   ./neurogate models import-onnx <model.onnx> --manifest <manifest.json> [--out <pack dir>]""";
+                   ./neurogate models import-onnx <model.onnx> --manifest <manifest.json> [--out <pack dir>]
+                   ./neurogate models import-brainage <model folder> [--manifest <brain-age.json>] [--out <pack dir>]""";
 
     private ModelsCli() {
     }
@@ -38,6 +40,7 @@ public final class ModelsCli {
                 case "list" -> list(engine, dataDir, env.get("NEUROGATE_MODEL_PACKS"), out, err);
                 case "import-meshnet" -> importMeshNet(args, engine, dataDir, out, err);
                 case "import-onnx" -> importOnnx(args, engine, dataDir, out, err);
+                case "import-brainage" -> importBrainAge(args, engine, dataDir, out, err);
                 default -> {
                     err.println("models: unknown command " + args[0]);
                     err.println(USAGE);
@@ -64,6 +67,10 @@ public final class ModelsCli {
                 out.printf(Locale.ROOT, "%-28s %-8s %-22s %-10s %-8s %s%n", mf.id(), mf.version(), mf.task(), mf.outputKind(),
                         mf.labels() == null ? "-" : Integer.toString(mf.labels().size()), source);
             }
+        }
+        for (org.neurogate.inference.brainage.BrainAgeModel b : loaded.brainAge()) {
+            out.printf(Locale.ROOT, "%-28s %-8s %-22s %-10s %-8s %s%n", b.manifest().id(), b.manifest().version(),
+                    b.manifest().task(), "age", b.manifest().ensemble().size() + " nets", b.directory());
         }
         for (String problem : loaded.refused()) {
             err.println("refused: " + problem);
@@ -142,5 +149,36 @@ public final class ModelsCli {
         }
         out.printf(Locale.ROOT, "Imported %s into %s%n", manifest.id(), pack);
         return 0;
+    }
+
+    private static int importBrainAge(String[] args, InferenceEngine engine, Path dataDir, PrintStream out,
+                                      PrintStream err) throws IOException {
+        if (args.length < 2 || args.length % 2 != 0) {
+            err.println(USAGE);
+            return 2;
+        }
+        Path source = Path.of(args[1]);
+        Path manifest = null;
+        Path pack = dataDir.resolve("model-packs/brain-age");
+        for (int i = 2; i < args.length; i += 2) {
+            switch (args[i]) {
+                case "--manifest" -> manifest = Path.of(args[i + 1]);
+                case "--out" -> pack = Path.of(args[i + 1]);
+                default -> {
+                    err.println("models: unknown option " + args[i]);
+                    return 2;
+                }
+            }
+        }
+        try {
+            org.neurogate.inference.brainage.BrainAgeModel model =
+                    org.neurogate.inference.brainage.BrainAgeImporter.importInto(source, manifest, pack, engine);
+            out.printf(Locale.ROOT, "Imported %s %s (%d networks and the template) into %s%n", model.manifest().id(),
+                    model.manifest().version(), model.manifest().ensemble().size(), pack);
+            return 0;
+        } catch (ModelPack.InvalidPackException e) {
+            err.println("models: refused: " + e.getMessage());
+            return 1;
+        }
     }
 }

@@ -1,6 +1,7 @@
 package org.neurogate.inference.preprocess;
 
 import java.util.stream.IntStream;
+import org.neurogate.inference.registration.AffineTransform;
 import org.neurogate.inference.volume.Volume;
 
 /**
@@ -14,6 +15,15 @@ public final class Resampler {
     }
 
     public static Volume resample(Volume source, Volume targetGrid, Interpolation interpolation) {
+        return resample(source, targetGrid, AffineTransform.IDENTITY, interpolation);
+    }
+
+    /**
+     * Resamples through a spatial map: target voxel centre x (patient coordinates of the target grid)
+     * reads the source at {@code targetToSource(x)}, as a registration's fixed-to-moving result gives.
+     */
+    public static Volume resample(Volume source, Volume targetGrid, AffineTransform targetToSource,
+                                  Interpolation interpolation) {
         float[] out = new float[targetGrid.size()];
         int nx = targetGrid.nx();
         int ny = targetGrid.ny();
@@ -22,10 +32,10 @@ public final class Resampler {
         double[] dj = delta(targetGrid, 0, 1, 0, t0);
         double[] dk = delta(targetGrid, 0, 0, 1, t0);
         // Source voxel coordinates are affine in target indices: precompute the steps.
-        double[] s0 = source.patientToVoxel(t0[0], t0[1], t0[2]);
-        double[] si = sub(source.patientToVoxel(t0[0] + di[0], t0[1] + di[1], t0[2] + di[2]), s0);
-        double[] sj = sub(source.patientToVoxel(t0[0] + dj[0], t0[1] + dj[1], t0[2] + dj[2]), s0);
-        double[] sk = sub(source.patientToVoxel(t0[0] + dk[0], t0[1] + dk[1], t0[2] + dk[2]), s0);
+        double[] s0 = sourceVoxel(source, targetToSource, t0[0], t0[1], t0[2]);
+        double[] si = sub(sourceVoxel(source, targetToSource, t0[0] + di[0], t0[1] + di[1], t0[2] + di[2]), s0);
+        double[] sj = sub(sourceVoxel(source, targetToSource, t0[0] + dj[0], t0[1] + dj[1], t0[2] + dj[2]), s0);
+        double[] sk = sub(sourceVoxel(source, targetToSource, t0[0] + dk[0], t0[1] + dk[1], t0[2] + dk[2]), s0);
         IntStream.range(0, targetGrid.nz()).parallel().forEach(k -> {
             float[] votes = interpolation == Interpolation.MAJORITY ? new float[27] : null;
             for (int j = 0; j < ny; j++) {
@@ -46,6 +56,11 @@ public final class Resampler {
             }
         });
         return targetGrid.withVoxels(out);
+    }
+
+    private static double[] sourceVoxel(Volume source, AffineTransform targetToSource, double x, double y, double z) {
+        double[] p = targetToSource.apply(x, y, z);
+        return source.patientToVoxel(p[0], p[1], p[2]);
     }
 
     /** Trilinear value at a patient (LPS) position; 0 outside the grid. */

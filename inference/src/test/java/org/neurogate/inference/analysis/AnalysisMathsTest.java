@@ -126,4 +126,19 @@ class AnalysisMathsTest {
         assertEquals(0.8, x[0], 1e-12);
         assertEquals(1.4, x[1], 1e-12);
     }
+
+    @Test
+    void aBrainAgeEnsembleIsRefusedOnAPoorRegistrationOrDisagreeingNetworks() {
+        java.util.Map<String, Double> members = java.util.Map.of("axi_fold1", 40.0, "cor_fold1", 42.0);
+        assertNull(StudyAnalyzer.refusal(estimate(0.92, 6, members)));
+        assertTrue(StudyAnalyzer.refusal(estimate(0.62, 6, members)).contains("correlation ratio 0.62, below 0.80"));
+        assertTrue(StudyAnalyzer.refusal(estimate(Double.NaN, 6, members)).contains("registration"));
+        assertTrue(StudyAnalyzer.refusal(estimate(0.92, 140, members)).contains("2 networks disagree (SD 140 y"));
+    }
+
+    private static org.neurogate.inference.brainage.BrainAgeModel.Estimate estimate(double correlationRatio, double sd,
+                                                                                  java.util.Map<String, Double> members) {
+        return new org.neurogate.inference.brainage.BrainAgeModel.Estimate(41, sd, Math.hypot(sd, 3.13), members,
+                java.util.Map.of(), correlationRatio, 650);
+    }
 }

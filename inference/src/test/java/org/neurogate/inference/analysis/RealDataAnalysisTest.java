@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.neurogate.inference.brainage.BrainAgeImporter;
 import org.neurogate.inference.models.MeshNetImporter;
 import org.neurogate.inference.onnx.InferenceEngine;
 import org.neurogate.inference.onnx.InferenceSettings;
@@ -82,20 +83,25 @@ class RealDataAnalysisTest {
                 AcquisitionOptions.EXPLICIT_LITTLE_ENDIAN, 30), study);
     }
 
-    /** mindgrab + model18cls from ../shared, imported the way `./neurogate models import-meshnet` does. */
+    /**
+     * mindgrab + model18cls from ../shared, imported the way `./neurogate models import-meshnet` does,
+     * and the 2D-projection brain-age CNN as `./neurogate models import-brainage` does.
+     */
     private static StudyAnalyzer meshNet(Path dir) throws Exception {
         Path pack = dir.resolve("meshnet");
         for (String model : List.of("mindgrab", "model18cls")) {
             MeshNetImporter.importInto(DATA.resolve("models-brainchop-meshnet-tfjs/" + model), pack, model, "minmax");
         }
-        return AnalysisCli.analyzer(engine, Map.of("NEUROGATE_MODEL_PACKS", pack.toString(),
+        Path brainAge = dir.resolve("brain-age");
+        BrainAgeImporter.importInto(DATA.resolve("models-brainage-2dproj-onnx"), null, brainAge, engine);
+        return AnalysisCli.analyzer(engine, Map.of("NEUROGATE_MODEL_PACKS", pack + ":" + brainAge,
                 "NEUROGATE_DATA_DIR", dir.resolve("none").toString()), System.err);
     }
 
     /**
      * The real-T1 checks: ICV 1.2-1.9 L, each hippocampus inside the 5th-95th normative centiles for
-     * age (ICV-adjusted), no brain age from a segmentation the brain-age model was not fitted on, and
-     * a midline shift under 2 mm (healthy volunteers).
+     * age (ICV-adjusted), a brain age from the imported CNN within 8 y of the age, and a midline shift
+     * under 2 mm (healthy volunteers).
      */
     private static Findings.Mci assertHealthyAdultT1(Findings f) {
         Findings.Mci m = f.mci();
@@ -110,8 +116,12 @@ class RealDataAnalysisTest {
             }
         }
         assertEquals(2, m.norms().stream().filter(s -> s.icvAdjustedMl() != null).count(), m.norms().toString());
-        assertTrue(f.brainAge() == null && f.notAssessed().stream().anyMatch(n -> n.startsWith(
-                "brain age not assessed: reference-brain-age")), f.notAssessed().toString());
+        Findings.BrainAge age = f.brainAge();
+        assertNotNull(age, f.notAssessed().toString());
+        assertEquals("brainage-2dproj", age.model().modelId());
+        assertTrue(age.method().startsWith("affine") && age.memberSdYears() > 0, age.toString());
+        assertTrue(Math.abs(age.gapYears()) <= 8, "brain age " + age.predictedYears() + " y for a healthy "
+                + age.chronologicalYears() + "-year-old");
         assertTrue(f.midline() != null && f.midline().shiftMm() != null && f.midline().shiftMm() < 2,
                 "a healthy midline: " + f.midline());
         return m;
