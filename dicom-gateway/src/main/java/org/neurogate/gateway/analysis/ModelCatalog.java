@@ -6,8 +6,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import org.jboss.logging.Logger;
 import org.neurogate.gateway.store.StorageConfig;
+import org.neurogate.inference.brainage.BrainAgeModel;
 import org.neurogate.inference.models.ModelPack;
 import org.neurogate.inference.models.ModelRegistry;
 import org.neurogate.inference.models.ReferencePack;
@@ -27,7 +29,7 @@ public class ModelCatalog {
     private final StorageConfig storage;
     private InferenceEngine engine;
     private volatile boolean ready;
-    private volatile ModelRegistry.Loaded loaded = new ModelRegistry.Loaded(java.util.List.of(), java.util.List.of());
+    private volatile ModelRegistry.Loaded loaded = new ModelRegistry.Loaded(List.of(), List.of());
 
     public ModelCatalog(InferenceConfig config, StorageConfig storage) {
         this.config = config;
@@ -46,7 +48,7 @@ public class ModelCatalog {
         for (ModelPack.Model m : loaded.models()) {
             LOG.infof("Model %s %s (%s) from %s", m.manifest().id(), m.manifest().version(), m.manifest().task(), m.pack());
         }
-        for (org.neurogate.inference.brainage.BrainAgeModel b : loaded.brainAge()) {
+        for (BrainAgeModel b : loaded.brainAge()) {
             LOG.infof("Model %s %s (%s, %d networks) from %s", b.manifest().id(), b.manifest().version(),
                     b.manifest().task(), b.manifest().ensemble().size(), b.directory());
         }

@@ -27,6 +27,8 @@ import org.neurogate.gateway.NeuroGateMain;
 import org.neurogate.gateway.PrivateFiles;
 import org.neurogate.gateway.analysis.ModelCatalog;
 import org.neurogate.gateway.store.StorageConfig;
+import org.neurogate.inference.brainage.BrainAgeManifest;
+import org.neurogate.inference.brainage.BrainAgeModel;
 import org.neurogate.inference.models.ModelPack;
 import org.neurogate.persistence.AuditEvent;
 import org.neurogate.persistence.AuditTrail;
@@ -73,12 +75,10 @@ public class StartupAudit {
             digests.put("model." + m.manifest().id(), digest(mac, m.manifest().id(),
                     m.manifest().version() + " " + m.manifest().sha256()));
         }
-        for (org.neurogate.inference.brainage.BrainAgeModel b : models.loaded().brainAge()) {
-            var m = b.manifest();
+        for (BrainAgeModel b : models.loaded().brainAge()) {
+            BrainAgeManifest m = b.manifest();
             modelNames.add(m.id() + "@" + m.version());
-            StringBuilder files = new StringBuilder(m.version() + " " + m.template().sha256());
-            m.ensemble().forEach(member -> files.append(' ').append(member.sha256()));
-            digests.put("model." + m.id(), digest(mac, m.id(), files.toString()));
+            digests.put("model." + m.id(), digest(mac, m.id(), m.contentIdentity()));
         }
         String node = node(dataDir);
         Map<String, String> before = trail.settingDigests(node);

@@ -36,19 +36,14 @@ public final class BrainAgeBench {
             for (String line : Files.readAllLines(heads.resolve("ages.csv")).subList(1, 7)) {
                 String subject = line.split(",")[0];
                 Volume head = NiftiFile.read(heads.resolve(subject + "-T1_head.nii.gz"));
-                float[] brain = NiftiFile.read(heads.resolve(subject + "-T1_brain.nii.gz")).voxels();
-                float[] stripped = head.voxels().clone();
-                float[] mask = new float[brain.length];
-                for (int i = 0; i < brain.length; i++) {
-                    mask[i] = brain[i] > 0 ? 1 : 0;
-                    stripped[i] = brain[i] > 0 ? stripped[i] : 0;
-                }
+                MniBrain.SkullStripped stripped = MniBrain.SkullStripped.of(head,
+                        NiftiFile.read(heads.resolve(subject + "-T1_brain.nii.gz")));
                 long t0 = System.nanoTime();
                 AffineRegistration.Result r = new AffineRegistration(AffineRegistration.Settings.DEFAULT)
-                        .register(template, head.withVoxels(stripped));
+                        .register(template, stripped.brain());
                 long t1 = System.nanoTime();
-                MniBrain mni = MniBrain.onTemplate(template, head.withVoxels(stripped), head.withVoxels(mask),
-                        r.fixedToMoving(), r, new PartialVolumeTissue(PartialVolumeTissue.Settings.DEFAULT));
+                MniBrain mni = MniBrain.onTemplate(template, stripped.brain(), stripped.mask(), r.fixedToMoving(), r,
+                        new PartialVolumeTissue(PartialVolumeTissue.Settings.DEFAULT));
                 long t2 = System.nanoTime();
                 Map<ProjectionRecipe.Direction, float[]> projections = mni.projections(ProjectionRecipe.CONTRACT);
                 long t3 = System.nanoTime();

@@ -53,6 +53,13 @@ public record BrainAgeManifest(String id, String version, String task, String in
     public record Member(String file, String sha256, String direction, int fold) {
     }
 
+    /** The version and the SHA-256 of the template and of every network, in manifest order: the model's content. */
+    public String contentIdentity() {
+        StringBuilder identity = new StringBuilder(version + " " + template.sha256());
+        ensemble.forEach(member -> identity.append(' ').append(member.sha256()));
+        return identity.toString();
+    }
+
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
         for (String[] field : new String[][] {{"id", id}, {"version", version}, {"licence", licence},

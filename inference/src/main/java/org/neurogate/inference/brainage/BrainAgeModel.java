@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -134,23 +133,32 @@ public final class BrainAgeModel {
     }
 
     /**
+     * The whole stage: {@link #toTemplate} then {@link #estimate(InferenceEngine, MniBrain, boolean)}.
+     *
      * @param t1   a T1 (bias-corrected or not: the grey-matter model estimates its own bias field)
      * @param mask the brain mask on the T1's grid (above 0.5 is brain)
      * @param male the sex input
      */
     public Estimate estimate(InferenceEngine engine, Volume t1, Volume mask, boolean male) throws IOException, OrtException {
-        Volume grid = template();
-        MniBrain mni = MniBrain.of(grid, t1, mask, new AffineRegistration(AffineRegistration.Settings.DEFAULT),
+        return estimate(engine, toTemplate(t1, mask), male);
+    }
+
+    /** The subject's brain registered to the pack's template, with its grey-matter map: the model's input space. */
+    public MniBrain toTemplate(Volume t1, Volume mask) throws IOException {
+        return MniBrain.of(template(), t1, mask, new AffineRegistration(AffineRegistration.Settings.DEFAULT),
                 new PartialVolumeTissue(PartialVolumeTissue.Settings.DEFAULT));
+    }
+
+    public Estimate estimate(InferenceEngine engine, MniBrain mni, boolean male) throws IOException, OrtException {
         ProjectionEnsemble.Prediction p = ensemble.predict(engine, mni.projections(recipe), male, recipe.size());
-        Map<ProjectionRecipe.Direction, Double> byDirection = new EnumMap<>(ProjectionRecipe.Direction.class);
-        for (ProjectionRecipe.Direction d : ProjectionRecipe.Direction.values()) {
-            p.byMember().entrySet().stream().filter(e -> e.getKey().startsWith(d.fileName + "_"))
-                    .mapToDouble(Map.Entry::getValue).average().ifPresent(mean -> byDirection.put(d, mean));
-        }
         double published = manifest.publishedMaeYears() * Math.sqrt(Math.PI / 2);
         double uncertainty = Math.sqrt(p.sdYears() * p.sdYears() + published * published);
-        return new Estimate(p.meanYears(), p.sdYears(), uncertainty, p.byMember(), byDirection,
-                mni.registration().correlationRatio(), mni.greyMatterMl(grid.voxelVolumeMm3()));
+        return new Estimate(p.meanYears(), p.sdYears(), uncertainty, p.byMember(), p.byDirection(),
+                mni.registration().correlationRatio(), mni.greyMatterMl(template().voxelVolumeMm3()));
+    }
+
+    /** The recipe this pack's manifest states. */
+    public ProjectionRecipe recipe() {
+        return recipe;
     }
 }

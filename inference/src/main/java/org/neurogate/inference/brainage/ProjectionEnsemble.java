@@ -6,8 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,8 +33,12 @@ public final class ProjectionEnsemble {
         }
     }
 
-    /** The ensemble's answer: mean and SD over members (years), and each member's output. */
-    public record Prediction(double meanYears, double sdYears, Map<String, Double> byMember) {
+    /**
+     * The ensemble's answer: mean and SD over members (years), each member's output and each
+     * direction's mean.
+     */
+    public record Prediction(double meanYears, double sdYears, Map<String, Double> byMember,
+                             Map<ProjectionRecipe.Direction, Double> byDirection) {
     }
 
     private final List<Member> members;
@@ -56,7 +62,7 @@ public final class ProjectionEnsemble {
             for (Path file : files.toList()) {
                 Matcher m = MEMBER.matcher(file.getFileName().toString());
                 if (m.matches()) {
-                    found.add(new Member(ProjectionRecipe.Direction.valueOf(m.group(1).toUpperCase(java.util.Locale.ROOT)),
+                    found.add(new Member(ProjectionRecipe.Direction.valueOf(m.group(1).toUpperCase(Locale.ROOT)),
                             Integer.parseInt(m.group(2)), file));
                 }
             }
@@ -82,6 +88,7 @@ public final class ProjectionEnsemble {
     public Prediction predict(InferenceEngine engine, Map<ProjectionRecipe.Direction, float[]> projections, boolean male,
                               int size) throws OrtException {
         Map<String, Double> byMember = new LinkedHashMap<>();
+        Map<ProjectionRecipe.Direction, double[]> directionSums = new EnumMap<>(ProjectionRecipe.Direction.class);
         for (Member member : members) {
             float[] image = projections.get(member.direction());
             if (image == null) {
@@ -92,9 +99,14 @@ public final class ProjectionEnsemble {
                     sexInput, new InferenceEngine.Tensor(new float[] {male ? 1f : 0f}, new long[] {1}));
             double age = engine.run(member.onnx(), inputs, (values, shape) -> (double) values.get(0));
             byMember.put(member.name(), age);
+            double[] sum = directionSums.computeIfAbsent(member.direction(), d -> new double[2]);
+            sum[0] += age;
+            sum[1]++;
         }
+        Map<ProjectionRecipe.Direction, Double> byDirection = new EnumMap<>(ProjectionRecipe.Direction.class);
+        directionSums.forEach((d, sum) -> byDirection.put(d, sum[0] / sum[1]));
         double mean = byMember.values().stream().mapToDouble(Double::doubleValue).average().orElseThrow();
         double variance = byMember.values().stream().mapToDouble(x -> (x - mean) * (x - mean)).sum() / byMember.size();
-        return new Prediction(mean, Math.sqrt(variance), byMember);
+        return new Prediction(mean, Math.sqrt(variance), byMember, byDirection);
     }
 }

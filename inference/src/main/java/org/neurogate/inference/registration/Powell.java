@@ -1,5 +1,6 @@
 package org.neurogate.inference.registration;
 
+import java.util.function.DoubleUnaryOperator;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -97,7 +98,7 @@ final class Powell {
 
     /** Brent's minimum of {@code f(p + t d)} over t, bracketed from t = 0 and 1; sets {@link #lastValue}. */
     private double lineMinimum(double[] p, double[] d, double f0) {
-        ToDoubleFunction<Double> f = t -> {
+        DoubleUnaryOperator f = t -> {
             double[] q = new double[p.length];
             for (int k = 0; k < p.length; k++) {
                 q[k] = p[k] + t * d[k];
