@@ -8,11 +8,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.neurogate.inference.onnx.InferenceEngine;
 import org.neurogate.inference.onnx.InferenceSettings;
+import org.neurogate.inference.volume.PhantomVolumes;
 import org.neurogate.inference.volume.Volume;
 import org.neurogate.phantoms.PhantomRenderer;
 import org.neurogate.phantoms.RenderedSeries;
@@ -20,7 +20,6 @@ import org.neurogate.phantoms.SeriesRole;
 import org.neurogate.phantoms.anatomy.HeadAnatomy;
 import org.neurogate.phantoms.anatomy.Subject;
 import org.neurogate.phantoms.anatomy.Tissue;
-import org.neurogate.phantoms.anatomy.TissueSample;
 import org.neurogate.phantoms.geometry.ImageGrid;
 import org.neurogate.phantoms.geometry.Vec3;
 
@@ -73,32 +72,14 @@ class BrainAgePhantomsTest {
         ImageGrid grid = ImageGrid.centred(176, 208, 176, 1, 1, 1, 1, new Vec3(1, 0, 0), new Vec3(0, 1, 0),
                 new Vec3(0, 0, 0));
         RenderedSeries t1 = new PhantomRenderer(anatomy, 40).render(SeriesRole.T1, grid);
-        int n = grid.voxelCount();
-        float[] intensity = new float[n];
-        float[] brain = new float[n];
-        IntStream.range(0, grid.slices()).parallel().forEach(k -> {
-            TissueSample sample = new TissueSample();
-            for (int j = 0; j < grid.rows(); j++) {
-                for (int i = 0; i < grid.columns(); i++) {
-                    int at = (k * grid.rows() + j) * grid.columns() + i;
-                    Vec3 p = grid.voxelToPatient(i, j, k);
-                    anatomy.sample(p.x(), p.y(), p.z(), 1, sample);
-                    double intracranial = 0;
-                    for (Tissue t : Tissue.ALL) {
-                        intracranial += t.intracranial() ? sample.fraction[t.ordinal()] : 0;
-                    }
-                    brain[at] = intracranial >= 0.5 ? 1 : 0;
-                    intensity[at] = t1.frames()[at];
-                }
-            }
-        });
-        Vec3 r = grid.rowDirection();
-        Vec3 c = grid.columnDirection();
-        Vec3 s = grid.sliceDirection();
-        double[] direction = {r.x(), c.x(), s.x(), r.y(), c.y(), s.y(), r.z(), c.z(), s.z()};
-        double[] origin = {grid.origin().x(), grid.origin().y(), grid.origin().z()};
-        Volume v = new Volume(intensity, grid.columns(), grid.rows(), grid.slices(), new double[] {1, 1, 1}, direction,
-                origin);
+        double[] intracranial = PhantomVolumes.fractions(anatomy, grid, List.of(Tissue::intracranial))[0];
+        float[] intensity = new float[grid.voxelCount()];
+        float[] brain = new float[grid.voxelCount()];
+        for (int at = 0; at < brain.length; at++) {
+            brain[at] = intracranial[at] >= 0.5 ? 1 : 0;
+            intensity[at] = t1.frames()[at];
+        }
+        Volume v = PhantomVolumes.of(grid, intensity);
         return new Volume[] {v, v.withVoxels(brain)};
     }
 }

@@ -187,13 +187,8 @@ class BrainAgeRealScansTest {
 
     /** Grey-matter voxels (label 2) of the published MeshNet GM/WM ONNX on the skull-stripped conformed T1, in mL. */
     private static double meshNetGreyMatterMl(InferenceEngine engine, Volume conformed, Volume mask) throws Exception {
-        float[] stripped = conformed.voxels().clone();
-        float[] brain = mask.voxels();
-        for (int i = 0; i < stripped.length; i++) {
-            stripped[i] = brain[i] > 0.5f ? stripped[i] : 0;
-        }
         Volume labels = Segmenter.segment(engine, DATA.resolve("models-meshnet-gwm-onnx/model.onnx"),
-                conformed.withVoxels(stripped), Segmenter.Normalisation.MIN_MAX, Segmenter.Crop.NONE);
+                MniBrain.SkullStripped.of(conformed, mask).brain(), Segmenter.Normalisation.MIN_MAX, Segmenter.Crop.NONE);
         long grey = 0;
         for (float label : labels.voxels()) {
             grey += label == 2 ? 1 : 0;

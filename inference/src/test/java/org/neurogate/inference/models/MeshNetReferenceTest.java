@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.neurogate.inference.onnx.InferenceEngine;
 import org.neurogate.inference.onnx.InferenceSettings;
+import org.neurogate.inference.volume.PhantomVolumes;
 import org.neurogate.inference.volume.Volume;
 import org.neurogate.phantoms.nifti.Nifti1;
 
@@ -102,12 +103,7 @@ class MeshNetReferenceTest {
 
     static Volume volume(Path nifti) throws Exception {
         Nifti1.Volume v = Nifti1.read(nifti);
-        var g = v.grid();
-        double[] direction = {g.rowDirection().x(), g.columnDirection().x(), g.sliceDirection().x(),
-            g.rowDirection().y(), g.columnDirection().y(), g.sliceDirection().y(),
-            g.rowDirection().z(), g.columnDirection().z(), g.sliceDirection().z()};
-        return new Volume(v.voxels(), g.columns(), g.rows(), g.slices(),
-                new double[] {g.columnSpacing(), g.rowSpacing(), g.sliceSpacing()}, direction, g.origin().toArray());
+        return PhantomVolumes.of(v.grid(), v.voxels());
     }
 
     private static float[] swapIk(Volume v) {

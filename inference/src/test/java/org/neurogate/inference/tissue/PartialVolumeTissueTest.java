@@ -4,15 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.stream.IntStream;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.neurogate.inference.volume.PhantomVolumes;
 import org.neurogate.phantoms.PhantomRenderer;
 import org.neurogate.phantoms.RenderedSeries;
 import org.neurogate.phantoms.SeriesRole;
 import org.neurogate.phantoms.anatomy.HeadAnatomy;
 import org.neurogate.phantoms.anatomy.Subject;
 import org.neurogate.phantoms.anatomy.Tissue;
-import org.neurogate.phantoms.anatomy.TissueSample;
 import org.neurogate.phantoms.geometry.ImageGrid;
 import org.neurogate.phantoms.geometry.Vec3;
 
@@ -34,34 +35,18 @@ class PartialVolumeTissueTest {
                 new Vec3(0, 0, 0));
         RenderedSeries t1 = new PhantomRenderer(anatomy, 40).render(SeriesRole.T1, grid);
         int n = grid.voxelCount();
+        Set<Tissue> greyKinds = Set.of(GREY_KINDS);
+        double[][] truth = PhantomVolumes.fractions(anatomy, grid, List.of(greyKinds::contains, Tissue::intracranial));
         float[] intensity = new float[n];
         float[] trueGrey = new float[n];
         boolean[] brain = new boolean[n];
-        int columns = grid.columns();
-        int rows = grid.rows();
-        IntStream.range(0, grid.slices()).parallel().forEach(k -> {
-            TissueSample s = new TissueSample();
-            for (int j = 0; j < rows; j++) {
-                for (int i = 0; i < columns; i++) {
-                    int at = (k * rows + j) * columns + i;
-                    Vec3 p = grid.voxelToPatient(i, j, k);
-                    anatomy.sample(p.x(), p.y(), p.z(), 1, s);
-                    double grey = 0;
-                    for (Tissue t : GREY_KINDS) {
-                        grey += s.fraction[t.ordinal()];
-                    }
-                    double intracranial = 0;
-                    for (Tissue t : Tissue.ALL) {
-                        intracranial += t.intracranial() ? s.fraction[t.ordinal()] : 0;
-                    }
-                    trueGrey[at] = (float) grey;
-                    brain[at] = intracranial >= 0.5;
-                    intensity[at] = t1.frames()[at];
-                }
-            }
-        });
+        for (int at = 0; at < n; at++) {
+            trueGrey[at] = (float) truth[0][at];
+            brain[at] = truth[1][at] >= 0.5;
+            intensity[at] = t1.frames()[at];
+        }
         PartialVolumeTissue.Result r = new PartialVolumeTissue(PartialVolumeTissue.Settings.DEFAULT)
-                .segment(intensity, new int[] {columns, rows, grid.slices()}, new double[] {1, 1, 1}, brain);
+                .segment(intensity, new int[] {grid.columns(), grid.rows(), grid.slices()}, new double[] {1, 1, 1}, brain);
         double error = 0;
         long voxels = 0;
         double foundMl = 0;
