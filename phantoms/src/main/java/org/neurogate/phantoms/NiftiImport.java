@@ -34,8 +34,14 @@ public final class NiftiImport {
     private NiftiImport() {
     }
 
+    /**
+     * @param bValue the DWI volume's b-value in s/mm^2; null to read {@code DiffusionBValue} from its BIDS
+     *               sidecar (the same name with .json); a DWI with neither is refused, as its contrast
+     *               depends on it (ISLES sites use b=800 and b=1000)
+     */
     public static Map<String, Object> write(Path volumeFile, SeriesRole role, Path lesionMaskFile, Subject subject,
-                                            AcquisitionOptions acquisition, Path out) throws IOException {
+                                            AcquisitionOptions acquisition, Integer bValue, Path out) throws IOException {
+        int[] bValues = role == SeriesRole.DWI ? new int[] {bValue != null ? bValue : sidecarBValue(volumeFile)} : new int[0];
         Nifti1.Volume volume = Nifti1.read(volumeFile);
         ImageGrid grid = volume.grid();
         StudyIdentity identity = PhantomStudy.identity(subject);
@@ -46,7 +52,7 @@ public final class NiftiImport {
         truth.put("age_years", subject.ageYears());
         truth.put("sex", subject.sex().name());
         RenderedSeries imported = new RenderedSeries(role, grid, stored(volume.voxels(), role), new byte[grid.voxelCount()],
-                new byte[grid.voxelCount()], role == SeriesRole.DWI ? new int[] {B_VALUE} : new int[0]);
+                new byte[grid.voxelCount()], bValues);
         List<Map<String, Object>> series = new java.util.ArrayList<>();
         series.add(writeSeries(imported, identity, subject.seed(), acquisition, out, role.ordinal() + 1));
         if (lesionMaskFile != null) {
@@ -89,6 +95,26 @@ public final class NiftiImport {
         }
         json.writeValue(truthFile.toFile(), truth);
         return truth;
+    }
+
+    /** {@code DiffusionBValue} from the BIDS sidecar beside a DWI NIfTI file. */
+    static int sidecarBValue(Path volumeFile) throws IOException {
+        String name = volumeFile.getFileName().toString().replaceFirst("\\.nii(\\.gz)?$", "");
+        Path sidecar = volumeFile.resolveSibling(name + ".json");
+        if (!Files.isRegularFile(sidecar)) {
+            throw new IllegalArgumentException("no b-value for the DWI " + volumeFile.getFileName()
+                    + ": give --b-value, or put its BIDS sidecar " + sidecar.getFileName() + " beside it");
+        }
+        return sidecarBValueOf(sidecar);
+    }
+
+    /** {@code DiffusionBValue} of a BIDS sidecar. */
+    public static int sidecarBValueOf(Path sidecar) throws IOException {
+        com.fasterxml.jackson.databind.JsonNode b = new ObjectMapper().readTree(sidecar.toFile()).get("DiffusionBValue");
+        if (b == null || !b.isNumber() || b.asDouble() <= 0) {
+            throw new IllegalArgumentException(sidecar.getFileName() + " has no positive DiffusionBValue");
+        }
+        return (int) Math.round(b.asDouble());
     }
 
     /** Stored 12-bit values: ADC as is in 10^-6 mm^2/s (converted from mm^2/s if needed), others scaled into range. */
@@ -141,7 +167,7 @@ public final class NiftiImport {
                                                    AcquisitionOptions acquisition, Path out, int number)
             throws IOException {
         SeriesProtocol protocol = PhantomStudy.protocol(seed, identity.studyDate(), series.role(), number,
-                AcquisitionOptions.Plane.AXIAL);
+                AcquisitionOptions.Plane.AXIAL, series.bValues());
         Path dir = out.resolve("dicom").resolve(String.format(Locale.ROOT, "%02d_%s", number, series.role().fileName));
         java.util.function.Function<String, String> uids = PhantomStudy.uids(seed, identity.studyDate());
         List<Path> files = acquisition.enhanced()
@@ -150,6 +176,8 @@ public final class NiftiImport {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("role", series.role().name());
         s.put("series_instance_uid", protocol.seriesInstanceUid());
+        s.put("series_description", protocol.seriesDescription());
+        s.put("b_values", series.bValues());
         s.put("directory", out.relativize(dir).toString());
         s.put("instances", files.size());
         return s;

@@ -30,12 +30,12 @@ public final class PhantomCli {
                                        [--head-scale S] [--identity IDENTITY.json]
                    ./neurogate phantom --cohort N --out DIR [--seed N]
                    ./neurogate phantom --from-nifti VOLUME.nii.gz --out DIR [--role t1|flair|dwi|adc]
-                                       [--lesion-mask MASK.nii.gz] [--seed N] [--age Y] [--sex F|M]""";
+                                       [--b-value B] [--lesion-mask MASK.nii.gz] [--seed N] [--age Y] [--sex F|M]""";
 
     private static final Set<String> FLAGS = Set.of("--enhanced");
     private static final Set<String> OPTIONS = Set.of("--out", "--seed", "--age", "--sex", "--diagnosis", "--lesions",
             "--lesion-volume-ml", "--midline-shift-mm", "--yaw-deg", "--roll-deg", "--pitch-deg", "--plane",
-            "--oblique-deg", "--transfer-syntax", "--snr", "--cohort", "--from-nifti", "--role", "--lesion-mask",
+            "--oblique-deg", "--transfer-syntax", "--snr", "--cohort", "--from-nifti", "--role", "--lesion-mask", "--b-value",
             "--translation-mm", "--slice-thickness-mm", "--slice-gap-mm", "--patient-id", "--birth-date", "--study-date",
             "--head-scale", "--identity");
     private static final Set<String> SUBJECT_OPTIONS = Set.of("--age", "--patient-id", "--birth-date", "--study-date",
@@ -91,7 +91,7 @@ public final class PhantomCli {
             if (options.containsKey("--from-nifti")) {
                 return importNifti(options, seed, dir, out);
             }
-            for (String o : List.of("--role", "--lesion-mask")) {
+            for (String o : List.of("--role", "--lesion-mask", "--b-value")) {
                 if (options.containsKey(o)) {
                     throw new UsageException(o + " needs --from-nifti");
                 }
@@ -129,11 +129,15 @@ public final class PhantomCli {
         if (lesionMask != null && role != SeriesRole.T1) {
             throw new UsageException("--lesion-mask goes with a T1 volume (--role t1)");
         }
+        if (options.containsKey("--b-value") && role != SeriesRole.DWI) {
+            throw new UsageException("--b-value goes with a DWI volume (--role dwi)");
+        }
+        Integer bValue = options.containsKey("--b-value") ? (int) Math.round(parseDouble(options, "--b-value", 0)) : null;
         Subject subject = new Subject(seed, parseDouble(options, "--age", 65), choice(options, "--sex", "M",
                 Subject.Sex.class), Subject.Diagnosis.CN, 0, 0, 0, Vec3.ZERO, 0, 0, 0);
         AcquisitionOptions acquisition = acquisition(options);
         Map<String, Object> truth = NiftiImport.write(Path.of(options.get("--from-nifti")), role, lesionMask, subject,
-                acquisition, dir);
+                acquisition, bValue, dir);
         out.printf(Locale.ROOT, "Wrote %s as DICOM study %s to %s%n", options.get("--from-nifti"),
                 truth.get("study_instance_uid"), dir);
         return 0;

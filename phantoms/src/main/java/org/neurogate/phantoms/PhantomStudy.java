@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.neurogate.phantoms.anatomy.HeadAnatomy;
 import org.neurogate.phantoms.anatomy.Subject;
 import org.neurogate.phantoms.anatomy.Tissue;
@@ -61,7 +62,8 @@ public final class PhantomStudy {
             ImageGrid grid = grid(role, acquisition);
             RenderedSeries series = renderer.render(role, grid);
             rendered.put(role, series);
-            SeriesProtocol protocol = protocol(subject.seed(), identity.studyDate(), role, number, acquisition.plane());
+            SeriesProtocol protocol = protocol(subject.seed(), identity.studyDate(), role, number, acquisition.plane(),
+                    series.bValues());
             Path dir = out.resolve("dicom").resolve(String.format(Locale.ROOT, "%02d_%s", number, role.fileName));
             java.util.function.Function<String, String> uids = uids(subject.seed(), identity.studyDate());
             List<Path> files = acquisition.enhanced()
@@ -256,17 +258,21 @@ public final class PhantomStudy {
         return label -> SyntheticMrSeries.uid(seed, studyDate + "/" + label);
     }
 
+    /** @param bValues the diffusion series' b-values, which its description and sequence name list */
     static SeriesProtocol protocol(long seed, String studyDate, SeriesRole role, int number,
-                                   AcquisitionOptions.Plane plane) {
+                                   AcquisitionOptions.Plane plane, int[] bValues) {
         String uid = uids(seed, studyDate).apply("series-" + role.fileName);
         String planeName = plane.name().substring(0, 3).toLowerCase(Locale.ROOT);
+        String bList = java.util.Arrays.stream(bValues).mapToObj(b -> "b" + b).collect(Collectors.joining(" "));
+        String sequence = "ep_b" + java.util.Arrays.stream(bValues).mapToObj(Integer::toString)
+                .collect(Collectors.joining("_")) + "t";
         return switch (role) {
             case T1 -> new SeriesProtocol(uid, number, "T1 MPRAGE 3D " + planeName, "ORIGINAL\\PRIMARY\\M\\ND",
                     "GR\\IR", "SK\\SP\\MP", "3D", 2300, 2.98, 900.0, 9, "tfl3d1");
             case FLAIR -> new SeriesProtocol(uid, number, "FLAIR ax", "ORIGINAL\\PRIMARY\\M\\ND",
                     "SE\\IR", "SK\\SP\\MP", "2D", 9000, 81, 2500.0, 150, "tir2d1");
-            case DWI -> new SeriesProtocol(uid, number, "DWI ax b0 b1000 TRACEW",
-                    "ORIGINAL\\PRIMARY\\DIFFUSION\\TRACEW", "EP", "SK\\SP", "2D", 5000, 89, null, 90, "ep_b0_1000t");
+            case DWI -> new SeriesProtocol(uid, number, "DWI ax " + bList + " TRACEW",
+                    "ORIGINAL\\PRIMARY\\DIFFUSION\\TRACEW", "EP", "SK\\SP", "2D", 5000, 89, null, 90, sequence);
             case ADC -> new SeriesProtocol(uid, number, "DWI ax ADC", "DERIVED\\PRIMARY\\DIFFUSION\\ADC",
                     "EP", "SK\\SP", "2D", 5000, 89, null, 90, "ep_b0_1000t");
         };

@@ -35,7 +35,7 @@ class PhantomGeometryTest {
             ImageGrid grid = PhantomStudy.grid(role, acquisition);
             RenderedSeries empty = new RenderedSeries(role, grid, new short[grid.voxelCount()],
                     new byte[grid.voxelCount()], new byte[grid.voxelCount()], new int[0]);
-            SeriesProtocol protocol = PhantomStudy.protocol(3, "20240101", role, 1, plane);
+            SeriesProtocol protocol = PhantomStudy.protocol(3, "20240101", role, 1, plane, new int[0]);
             Path out = dir.resolve(role.fileName);
             List<Path> files = enhanced
                     ? EnhancedMrWriter.write(empty, PhantomStudy.identity(PhantomFixtures.subject(3)), protocol,
@@ -76,7 +76,7 @@ class PhantomGeometryTest {
         Path t1 = shared.resolve("betsct1_unsmooth.nii.gz");
         Path mask = shared.resolve("M2095_lesion.nii.gz");
         java.util.Map<String, Object> truth = NiftiImport.write(t1, SeriesRole.T1, mask, PhantomFixtures.subject(61),
-                AcquisitionOptions.defaults(), dir);
+                AcquisitionOptions.defaults(), null, dir);
         Nifti1.Volume source = Nifti1.read(t1);
         ImageGrid grid = source.grid();
         List<Path> slices;

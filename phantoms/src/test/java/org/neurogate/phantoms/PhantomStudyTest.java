@@ -167,6 +167,30 @@ class PhantomStudyTest {
         assertEquals(2, cli("--out", dir.resolve("x").toString(), "--slice-thickness-mm", "0.5"));
         assertEquals(2, cli("--out", dir.resolve("x").toString(), "--from-nifti", "t1.nii.gz", "--lesions", "1"));
         assertEquals(2, cli("--out", dir.resolve("x").toString(), "--lesion-mask", "m.nii.gz"));
+        assertEquals(2, cli("--out", dir.resolve("x").toString(), "--b-value", "800"));
+    }
+
+    /**
+     * A DWI's description lists the b-values it holds, and an imported DWI carries the b-value of its
+     * BIDS sidecar or of --b-value; without either it is refused rather than assumed to be b=1000.
+     */
+    @Test
+    void diffusionSeriesSayWhichBValuesTheyHold() throws Exception {
+        assertEquals("DWI ax b0 b1000 TRACEW", PhantomStudy.protocol(1, "20240101", SeriesRole.DWI, 3,
+                AcquisitionOptions.Plane.AXIAL, new int[] {0, 1000}).seriesDescription());
+        assertEquals("DWI ax b800 TRACEW", PhantomStudy.protocol(1, "20240101", SeriesRole.DWI, 3,
+                AcquisitionOptions.Plane.AXIAL, new int[] {800}).seriesDescription());
+        Path nifti = dir.resolve("b-value").resolve("dwi.nii.gz");
+        Files.createDirectories(nifti.getParent());
+        org.neurogate.phantoms.geometry.ImageGrid grid = PhantomStudy.grid(SeriesRole.DWI, AcquisitionOptions.defaults());
+        Nifti1.writeLabels(nifti, grid, new byte[grid.voxelCount()]);
+        Path out = dir.resolve("b-value").resolve("study");
+        assertEquals(2, cli("--out", out.toString(), "--from-nifti", nifti.toString(), "--role", "dwi"));
+        Files.writeString(nifti.resolveSibling("dwi.json"), "{\"DiffusionBValue\": 800.0}");
+        assertEquals(0, cli("--out", out.toString(), "--from-nifti", nifti.toString(), "--role", "dwi"));
+        JsonNode truth = new ObjectMapper().readTree(out.resolve("truth.json").toFile());
+        assertEquals(800, truth.get("series").get(0).get("b_values").get(0).asInt(), truth.toString());
+        assertEquals(2, cli("--out", out.toString(), "--from-nifti", nifti.toString(), "--role", "t1", "--b-value", "800"));
     }
 
     @Test

@@ -36,6 +36,8 @@ public record DiffusionLesions(Volume mask, List<Lesion> lesions, String adcSour
      * volume): still well below shine-through, which has an ADC of 1.2 times normal and more.
      */
     static final double GROWTH_ADC_RATIO = 1.15;
+    /** Below-threshold voxels brighter than this share of the head's mean are tissue, not background. */
+    static final double BACKGROUND_RATIO = 1.0 / 3;
     /** The smallest lesion reported: isolated voxels of noise are not infarcts. */
     static final double MIN_LESION_ML = 0.1;
 
@@ -100,11 +102,11 @@ public record DiffusionLesions(Volume mask, List<Lesion> lesions, String adcSour
         Volume b0On = sameGrid(b0, b1000) ? b0 : Resampler.resample(b0, b1000.blank(), Interpolation.LINEAR);
         Volume adcOn = sameGrid(adc, b1000) ? adc : Resampler.resample(adc, b1000.blank(), Interpolation.LINEAR);
         float[] s0 = b0On.voxels();
-        float[] a = adcOn.voxels();
+        double headLevel = headLevel(s0);
+        float[] a = inMicroSquareMmPerSecond(adcOn.voxels(), s0, headLevel);
         float[] s = shadingCorrected(b1000, s0, a);
         int n = s.length;
-        // Normal parenchyma: inside the head (b0 above Otsu), ADC in the range of grey and white matter.
-        double headLevel = otsu(s0);
+        // Normal parenchyma: inside the head, ADC in the range of grey and white matter.
         float[] parenchymaB1000 = new float[n];
         float[] parenchymaAdc = new float[n];
         int m = 0;
@@ -198,6 +200,55 @@ public record DiffusionLesions(Volume mask, List<Lesion> lesions, String adcSour
     }
 
     /**
+     * The level above which a voxel is inside the head. Otsu's threshold parts the dark background from
+     * the head; on a skull-stripped image (zero outside the brain, as ISLES and many research exports
+     * come) there is no background among the positive values and Otsu would part normal tissue from
+     * the bright lesion instead. That split is recognised by its lower class being tissue, not noise:
+     * a mean above a third of the upper class's (background noise is a few per cent of tissue even
+     * at SNR 5), and every positive voxel is then inside.
+     */
+    static double headLevel(float[] image) {
+        double t = otsu(image);
+        double below = 0;
+        double above = 0;
+        long nBelow = 0;
+        long nAbove = 0;
+        for (float x : image) {
+            if (x > t) {
+                above += x;
+                nAbove++;
+            } else if (x > 0) {
+                below += x;
+                nBelow++;
+            }
+        }
+        boolean noBackground = nBelow > 0 && nAbove > 0 && below / nBelow > BACKGROUND_RATIO * (above / nAbove);
+        return noBackground ? 0 : t;
+    }
+
+    /**
+     * The ADC in NeuroGate's unit, 10^-6 mm^2/s, from whatever unit the map was stored in: brain
+     * tissue lies near 800 x 10^-6 mm^2/s, so a median inside the head below 0.1 means mm^2/s and
+     * below 10 means 10^-3 mm^2/s (both occur among ISLES'22 sites). Negative values (fit noise) are 0.
+     */
+    static float[] inMicroSquareMmPerSecond(float[] adc, float[] head, double headLevel) {
+        float[] inside = new float[adc.length];
+        int m = 0;
+        for (int i = 0; i < adc.length; i++) {
+            if (head[i] > headLevel && adc[i] > 0) {
+                inside[m++] = adc[i];
+            }
+        }
+        double median = m == 0 ? 0 : median(Arrays.copyOf(inside, m));
+        double scale = median > 0 && median < 0.1 ? 1e6 : median > 0 && median < 10 ? 1e3 : 1;
+        float[] out = new float[adc.length];
+        for (int i = 0; i < adc.length; i++) {
+            out[i] = (float) Math.max(0, adc[i] * scale);
+        }
+        return out;
+    }
+
+    /**
      * The trace divided by the receive coils' shading, which can make one side of the head twice as
      * bright as the other and would pass for diffusion restriction. The shading is what the b=0 image
      * and the trace share: a smooth field, fitted as exp(quadratic in x, y, z) to log b0 over normal
@@ -209,7 +260,7 @@ public record DiffusionLesions(Volume mask, List<Lesion> lesions, String adcSour
         int nz = trace.nz();
         double[][] ata = new double[10][10];
         double[] atb = new double[10];
-        double head = otsu(b0);
+        double head = headLevel(b0);
         for (int k = 0; k < nz; k++) {
             for (int j = 0; j < ny; j++) {
                 for (int i = 0; i < nx; i++) {

@@ -24,6 +24,10 @@ public record SeptumShift(double shiftMm, int profiles, double[] centrePatient) 
     private static final double STEP = 0.25;
     private static final double REACH = 20;
     private static final int MIN_PROFILES = 12;
+    /** Septum candidates whose distances from the plane differ by less than this are indistinguishable. */
+    private static final double AMBIGUOUS_MM = 1.0;
+    /** A crossing within this of the fitted septum is never an outlier: the sheet's own roughness. */
+    private static final double MIN_OUTLIER_MM = 1.0;
 
     public SeptumShift {
         centrePatient = centrePatient.clone();
@@ -70,6 +74,10 @@ public record SeptumShift(double shiftMm, int profiles, double[] centrePatient) 
         if (crossings.size() < MIN_PROFILES) {
             return null;
         }
+        crossings = onTheSheet(crossings);
+        if (crossings.size() < MIN_PROFILES) {
+            return null;
+        }
         double[] width = fitQuadratic(crossings, true);
         double[] position = fitQuadratic(crossings, false);
         double[] centre = peak(width, crossings);
@@ -104,17 +112,59 @@ public record SeptumShift(double shiftMm, int profiles, double[] centrePatient) 
             runs.add(new double[] {u0, u1});
         }
         Crossing best = null;
+        Crossing runnerUp = null;
         for (int r = 0; r + 1 < runs.size(); r++) {
             double[] a = runs.get(r);
             double[] b = runs.get(r + 1);
             double gap = b[0] - a[1];
             double centre = (a[1] + b[0]) / 2;
-            if (a[1] - a[0] >= 2 && b[1] - b[0] >= 2 && gap >= 0.5 && gap <= 8 && Math.abs(centre) < 15
-                    && (best == null || Math.abs(centre) < Math.abs(best.u()))) {
-                best = new Crossing(v, w, centre, (a[1] - a[0] + b[1] - b[0]) / 4);
+            if (a[1] - a[0] >= 2 && b[1] - b[0] >= 2 && gap >= 0.5 && gap <= 8 && Math.abs(centre) < 15) {
+                Crossing c = new Crossing(v, w, centre, (a[1] - a[0] + b[1] - b[0]) / 4);
+                if (best == null || Math.abs(centre) < Math.abs(best.u())) {
+                    runnerUp = best;
+                    best = c;
+                } else if (runnerUp == null || Math.abs(centre) < Math.abs(runnerUp.u())) {
+                    runnerUp = c;
+                }
             }
         }
+        // Two bands equally near the plane on either side (a septum blurred below the CSF threshold
+        // between them, a cavum): either choice would shift this profile's vote by their spacing, and
+        // keeping the first always favoured the patient's right. Such a profile does not vote.
+        if (best != null && runnerUp != null && Math.signum(best.u()) != Math.signum(runnerUp.u())
+                && Math.abs(runnerUp.u()) - Math.abs(best.u()) < AMBIGUOUS_MM) {
+            return null;
+        }
         return best;
+    }
+
+    /**
+     * The crossings that lie on one smooth sheet: the septum is continuous, while a sulcus, a cistern
+     * or the fornix met by a profile at the edge of the ventricles sits millimetres away from it. A few
+     * of those would pull the least-squares fit towards whichever side they happen to fall, so
+     * crossings further from the fitted sheet than 3 robust SDs (at least 1 mm) are dropped, twice.
+     */
+    private static List<Crossing> onTheSheet(List<Crossing> crossings) {
+        List<Crossing> kept = crossings;
+        for (int pass = 0; pass < 2 && kept.size() >= MIN_PROFILES; pass++) {
+            double[] q = fitQuadratic(kept, false);
+            double[] residuals = new double[kept.size()];
+            for (int i = 0; i < residuals.length; i++) {
+                Crossing c = kept.get(i);
+                residuals[i] = Math.abs(c.u() - evaluate(q, c.v(), c.w()));
+            }
+            double[] sorted = residuals.clone();
+            java.util.Arrays.sort(sorted);
+            double limit = Math.max(MIN_OUTLIER_MM, 3 * 1.4826 * sorted[sorted.length / 2]);
+            List<Crossing> next = new ArrayList<>();
+            for (int i = 0; i < residuals.length; i++) {
+                if (residuals[i] <= limit) {
+                    next.add(kept.get(i));
+                }
+            }
+            kept = next;
+        }
+        return kept;
     }
 
     /** Sub-sample u where the profile crosses the threshold between samples i and j = i + 1. */

@@ -266,6 +266,7 @@ public final class StudyAnalyzer {
         double[] left = new double[7];
         double[] right = new double[7];
         double voxelMl = conformedLabels.voxelVolumeMm3() / 1000;
+        double voxelDepth = extentAlong(conformedLabels, plane.normal());
         for (int k = 0; k < conformedLabels.nz(); k++) {
             for (int j = 0; j < conformedLabels.ny(); j++) {
                 for (int i = 0; i < conformedLabels.nx(); i++) {
@@ -275,12 +276,17 @@ public final class StudyAnalyzer {
                         continue;
                     }
                     double[] p = conformedLabels.voxelToPatient(i, j, k);
-                    boolean leftSide = plane.distance(p[0], p[1], p[2]) >= 0;
+                    double distance = plane.distance(p[0], p[1], p[2]);
                     if (label == BrainTissue.HIPPOCAMPUS) {
-                        label = leftSide ? LABEL_HIPPOCAMPUS_LEFT : LABEL_HIPPOCAMPUS_RIGHT;
+                        label = distance >= 0 ? LABEL_HIPPOCAMPUS_LEFT : LABEL_HIPPOCAMPUS_RIGHT;
                         labels[index] = label;
                     }
-                    (leftSide ? left : right)[label] += voxelMl;
+                    // A voxel the plane cuts counts on each side by the share of its depth there:
+                    // counting it wholly to one side put 4,077 ventricular voxels of a symmetric
+                    // brain on the left (15.8 % asymmetry).
+                    double leftShare = Math.min(1, Math.max(0, 0.5 + distance / voxelDepth));
+                    left[label] += leftShare * voxelMl;
+                    right[label] += (1 - leftShare) * voxelMl;
                 }
             }
         }
@@ -363,10 +369,18 @@ public final class StudyAnalyzer {
             norms.add(NormativeModel.score(NormativeModel.Structure.WHITE_MATTER, white, who.sex(), chronological));
             norms.add(NormativeModel.score(NormativeModel.Structure.VENTRICLES, ventricles, who.sex(), chronological));
             norms.add(NormativeModel.score(NormativeModel.Structure.TOTAL_BRAIN, grey + white, who.sex(), chronological));
-            MciRisk.Result r = MciRisk.score(norms.get(0).z(), norms.get(1).z(), norms.get(2).z());
-            risk = r.scorePct();
-            factors = r.factors();
             used.add(ModelUse.builtIn("nichart-dlmuse-norms"));
+            if (chronological < NormativeModel.minAge() || chronological > NormativeModel.maxAge()) {
+                // The likelihood ratios hold for the ages the norms were drawn from; a healthy
+                // 24-year-old scored against 40-year-old norms got a risk of 40 %.
+                notAssessed.add(String.format(Locale.ROOT, "MCI risk not assessed: age %.0f y is outside the normative "
+                        + "range (%.0f-%.0f y); the z-scores use the nearest age's centiles and are flagged",
+                        chronological, NormativeModel.minAge(), NormativeModel.maxAge()));
+            } else {
+                MciRisk.Result r = MciRisk.score(norms.get(0).z(), norms.get(1).z(), norms.get(2).z());
+                risk = r.scorePct();
+                factors = r.factors();
+            }
         }
         Findings.Mci mci = new Findings.Mci(t1.seriesInstanceUid(), icv, grey, white, csf, ventricles, hippocampi[0],
                 hippocampi[1], hippocampi[0] / icv, hippocampi[1] / icv, asymmetry(hippocampi[0], hippocampi[1]), norms,
@@ -463,6 +477,17 @@ public final class StudyAnalyzer {
         double icv = grey + white + csf;
         return new float[] {(float) (grey / icv), (float) (white / icv), (float) (csf / icv), (float) (ventricles / icv),
             (float) (hippocampi / icv * 1000)};
+    }
+
+    /** The depth of one voxel of {@code grid} along a unit direction: its extent across the plane. */
+    static double extentAlong(Volume grid, double[] unit) {
+        double[] d = grid.direction();
+        double extent = 0;
+        for (int axis = 0; axis < 3; axis++) {
+            double along = d[axis] * unit[0] + d[3 + axis] * unit[1] + d[6 + axis] * unit[2];
+            extent += Math.abs(along) * grid.spacing()[axis];
+        }
+        return extent;
     }
 
     static double asymmetry(double left, double right) {

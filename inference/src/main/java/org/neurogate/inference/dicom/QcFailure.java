@@ -15,7 +15,9 @@ public record QcFailure(Reason reason, String detail) {
         UNSUPPORTED_PHOTOMETRIC_INTERPRETATION("unsupported photometric interpretation"),
         UNDECODABLE_TRANSFER_SYNTAX("transfer syntax cannot be decoded"),
         MISSING_GEOMETRY("no patient geometry"),
-        UNREADABLE("unreadable object");
+        UNREADABLE("unreadable object"),
+        /** Presentation states, key-object notes, private non-image objects: nothing to analyse, nothing wrong. */
+        NOT_AN_IMAGE("not an image series");
 
         public final String label;
 
@@ -25,6 +27,6 @@ public record QcFailure(Reason reason, String detail) {
     }
 
     public String describe() {
-        return "not analysable: " + reason.label + ": " + detail;
+        return reason == Reason.NOT_AN_IMAGE ? reason.label + ": " + detail : "not analysable: " + reason.label + ": " + detail;
     }
 }

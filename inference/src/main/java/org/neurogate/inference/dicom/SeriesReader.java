@@ -64,7 +64,7 @@ public final class SeriesReader {
             frames.addAll(frames(list, attributes));
         }
         if (attributes == null) {
-            throw new QcException(QcFailure.Reason.TOO_FEW_SLICES, "no image among " + files.size() + " object(s)");
+            throw new QcException(QcFailure.Reason.NOT_AN_IMAGE, "no pixel data in its " + files.size() + " object(s)");
         }
         return new ReadSeries(attributes, frames);
     }

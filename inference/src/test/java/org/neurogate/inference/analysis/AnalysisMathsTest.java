@@ -141,4 +141,46 @@ class AnalysisMathsTest {
         return new org.neurogate.inference.brainage.BrainAgeModel.Estimate(41, sd, Math.hypot(sd, 3.13), members,
                 java.util.Map.of(), correlationRatio, 650);
     }
+
+    /** A whole head keeps Otsu's split from its dark background; a skull-stripped brain has none to split off. */
+    @Test
+    void headLevelOnWholeHeadAndSkullStrippedImages() {
+        SplittableRandom random = new SplittableRandom(7);
+        float[] wholeHead = new float[20000];
+        float[] stripped = new float[20000];
+        for (int i = 0; i < wholeHead.length; i++) {
+            boolean head = i < 8000;
+            boolean lesion = i < 400;
+            double tissue = lesion ? 1500 : 700;
+            wholeHead[i] = (float) Math.max(0, head ? tissue + 70 * random.nextGaussian() : 70 * random.nextGaussian());
+            stripped[i] = head ? (float) (tissue + 70 * random.nextGaussian()) : 0;
+        }
+        double t = DiffusionLesions.headLevel(wholeHead);
+        assertTrue(t > 150 && t < 600, "whole head: between noise and tissue, was " + t);
+        assertEquals(0, DiffusionLesions.headLevel(stripped), "skull-stripped: every positive voxel is inside");
+    }
+
+    /** ADC maps in mm^2/s, 10^-3 mm^2/s and 10^-6 mm^2/s all come out in 10^-6 mm^2/s; negative fit noise is 0. */
+    @Test
+    void adcUnitsFromTheDataRange() {
+        float[] head = {1, 1, 1, 1, 0};
+        for (double unit : new double[] {1e-6, 1e-3, 1}) {
+            float[] adc = {(float) (800e-6 / unit), (float) (900e-6 / unit), (float) (700e-6 / unit), (float) (-5e-6 / unit),
+                (float) (3000e-6 / unit)};
+            float[] out = DiffusionLesions.inMicroSquareMmPerSecond(adc, head, 0);
+            assertEquals(800, out[0], 0.01, "unit " + unit);
+            assertEquals(0, out[3], "unit " + unit);
+            assertEquals(3000, out[4], 0.1, "unit " + unit);
+        }
+    }
+
+    /** A voxel's depth across an oblique plane: the sum of its axes' projections. */
+    @Test
+    void voxelDepthAcrossThePlane() {
+        Volume grid = new Volume(new float[8], 2, 2, 2, new double[] {1, 2, 3}, new double[] {1, 0, 0, 0, 1, 0, 0, 0, 1},
+                new double[3]);
+        assertEquals(1, StudyAnalyzer.extentAlong(grid, new double[] {1, 0, 0}), 1e-12);
+        double c = Math.sqrt(0.5);
+        assertEquals(c * 1 + c * 2, StudyAnalyzer.extentAlong(grid, new double[] {c, -c, 0}), 1e-12);
+    }
 }

@@ -59,28 +59,63 @@ class RealDataAnalysisTest {
                 f.notAssessed().toString());
     }
 
+    /**
+     * ISLES'22 cases 0001 (b=800, ADC in 10^-3 mm^2/s) and 0003 (b=1000, ADC in mm^2/s), converted to
+     * DICOM with each DWI's b-value from its sidecar, against the challenge's expert masks. The figures
+     * are printed; the floors below are today's, so that they cannot regress, and stay short of the
+     * #17 targets (Dice 0.7 on each): case 0001's expert mask is mostly faint lesions of normal ADC.
+     */
     @Test
-    void islesStrokeCaseConvertedToDicomYieldsALesion(@TempDir Path dir) throws Exception {
-        Path isles = DATA.resolve("nifti-isles22-case0001-dwi-adc");
-        assumeTrue(Files.isDirectory(isles), "../shared/data is absent; skipping");
-        Path study = dir.resolve("isles");
-        importAsDicom(isles.resolve("sub-strokecase0001_ses-0001_dwi.nii.gz"), SeriesRole.DWI, 5, 65,
-                AcquisitionOptions.Plane.AXIAL, study);
-        importAsDicom(isles.resolve("sub-strokecase0001_ses-0001_adc.nii.gz"), SeriesRole.ADC, 5, 65,
-                AcquisitionOptions.Plane.AXIAL, study);
-        Findings f = referenceOnly(dir).analyze(StudyInput.read(study, SeriesRoleRules.defaults())).findings();
-        assertNotNull(f.lesion(), f.notAssessed().toString());
-        assertTrue(f.lesion().count() >= 1 && f.lesion().totalVolumeMl() > 0.5, "lesion " + f.lesion());
-        assertTrue(f.lesion().coreVolumeMl() > 0, "restricted core " + f.lesion());
-        assertTrue(f.notAssessed().contains("midline symmetry not assessed: no T1 series"), f.notAssessed().toString());
+    void islesStrokeCasesAgainstTheirExpertMasks(@TempDir Path dir) throws Exception {
+        Path masks = DATA.resolve("nifti-isles22-cases-with-masks");
+        assumeTrue(Files.isDirectory(masks), "../shared/data is absent; skipping");
+        StudyAnalyzer analyzer = referenceOnly(dir);
+        Map<String, Path> dwi = Map.of("0001", DATA.resolve("nifti-isles22-case0001-dwi-adc/sub-strokecase0001_ses-0001_dwi.nii.gz"),
+                "0003", masks.resolve("sub-strokecase0003_ses-0001_dwi.nii.gz"));
+        Map<String, Double> minDice = Map.of("0001", 0.05, "0003", 0.65);
+        for (String c : List.of("0001", "0003")) {
+            Path study = dir.resolve("isles" + c);
+            int b = NiftiImport.sidecarBValueOf(masks.resolve("sub-strokecase" + c + "_ses-0001_dwi.json"));
+            Path adc = dwi.get(c).resolveSibling("sub-strokecase" + c + "_ses-0001_adc.nii.gz");
+            importAsDicom(dwi.get(c), SeriesRole.DWI, Long.parseLong(c), 65, AcquisitionOptions.Plane.AXIAL, b, study);
+            importAsDicom(adc, SeriesRole.ADC, Long.parseLong(c), 65, AcquisitionOptions.Plane.AXIAL, null, study);
+            StudyInput input = StudyInput.read(study, SeriesRoleRules.defaults());
+            assertEquals((double) b, input.get(org.neurogate.inference.roles.SeriesRole.DWI_B1000).bValue(),
+                    "the b-value travels in the DICOM");
+            StudyAnalyzer.StudyAnalysis analysis = analyzer.analyze(input);
+            Findings f = analysis.findings();
+            assertNotNull(f.lesion(), f.notAssessed().toString());
+            assertTrue(f.notAssessed().contains("midline symmetry not assessed: no T1 series"), f.notAssessed().toString());
+            org.neurogate.inference.volume.Volume found = analysis.labelMaps().get("lesion_mask").labels();
+            org.neurogate.inference.volume.Volume truth = org.neurogate.inference.preprocess.Resampler.resample(
+                    org.neurogate.inference.volume.NiftiFile.read(masks.resolve("sub-strokecase" + c + "_ses-0001_msk.nii.gz")),
+                    found.blank(), org.neurogate.inference.preprocess.Interpolation.NEAREST);
+            double both = 0;
+            double foundVoxels = 0;
+            double truthVoxels = 0;
+            for (int i = 0; i < found.size(); i++) {
+                boolean isFound = found.voxels()[i] > 0;
+                boolean isTruth = truth.voxels()[i] > 0.5;
+                both += isFound && isTruth ? 1 : 0;
+                foundVoxels += isFound ? 1 : 0;
+                truthVoxels += isTruth ? 1 : 0;
+            }
+            double dice = 2 * both / (foundVoxels + truthVoxels);
+            double ml = found.voxelVolumeMm3() / 1000;
+            System.out.printf(java.util.Locale.ROOT, "ISLES'22 case %s (b=%d): expert %.2f mL, found %.2f mL in %d lesion(s), "
+                    + "Dice %.3f, sensitivity %.2f, precision %.2f%n", c, b, truthVoxels * ml, foundVoxels * ml,
+                    f.lesion().count(), dice, both / truthVoxels, both / Math.max(1, foundVoxels));
+            assertTrue(dice >= minDice.get(c), "case " + c + " Dice " + dice);
+            assertTrue(f.lesion().coreVolumeMl() > 0, "restricted core " + f.lesion());
+        }
     }
 
     /** A NIfTI volume from ../shared as a DICOM series of a man of the given age, by the phantoms' importer. */
     private static void importAsDicom(Path nifti, SeriesRole role, long seed, int age, AcquisitionOptions.Plane plane,
-                                      Path study) throws Exception {
+                                      Integer bValue, Path study) throws Exception {
         Subject subject = new Subject(seed, age, Subject.Sex.M, Subject.Diagnosis.CN, 0, 0, 0, Vec3.ZERO, 0, 0, 0);
         NiftiImport.write(nifti, role, null, subject, new AcquisitionOptions(plane, 0, false,
-                AcquisitionOptions.EXPLICIT_LITTLE_ENDIAN, 30), study);
+                AcquisitionOptions.EXPLICIT_LITTLE_ENDIAN, 30), bValue, study);
     }
 
     /**
@@ -150,6 +185,10 @@ class RealDataAnalysisTest {
         // A 31-year-old man: younger than the norms' first age (40), whose centiles are used and flagged.
         Findings.Mci m = assertHealthyAdultT1(f);
         assertTrue(m.norms().stream().allMatch(NormativeModel.Score::ageOutsideNorms));
+        // No risk score from likelihood ratios drawn at other ages; the report says why.
+        assertEquals(null, m.riskScore(), "MCI risk for an age outside the norms");
+        assertTrue(f.notAssessed().stream().anyMatch(n -> n.startsWith("MCI risk not assessed: age 31 y is outside the "
+                + "normative range (40-90 y)")), f.notAssessed().toString());
         assertEquals(0, f.lesion().coreVolumeMl(), "ischaemic core on a healthy volunteer");
         System.out.println("Siemens XA30 T1 with mindgrab + model18cls: " + m);
     }
@@ -164,7 +203,7 @@ class RealDataAnalysisTest {
         assumeTrue(Files.isDirectory(ixi), "../shared/data is absent; skipping");
         Path study = dir.resolve("ixi012");
         importAsDicom(ixi.resolve("IXI012-HH-1211_T1.nii.gz"), SeriesRole.T1, 12, 39, AcquisitionOptions.Plane.SAGITTAL,
-                study);
+                null, study);
         Findings.Mci m = meshNet(dir).analyze(StudyInput.read(study, SeriesRoleRules.defaults())).findings().mci();
         assertNotNull(m);
 

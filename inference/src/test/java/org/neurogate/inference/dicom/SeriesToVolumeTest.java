@@ -73,6 +73,30 @@ class SeriesToVolumeTest {
         assertTrue(rgb.failure().describe().contains("RGB"));
     }
 
+    /** A series holding only a presentation state is no image, not a broken one. */
+    @Test
+    void aPresentationStateSeriesIsNotAnImageSeries(@TempDir Path dir) throws Exception {
+        AttributeList state = new AttributeList();
+        put(state, TagFromName.SOPClassUID, "1.2.840.10008.5.1.4.1.1.11.1"); // Grayscale Softcopy Presentation State
+        put(state, TagFromName.SOPInstanceUID, "1.2.826.0.1.3680043.10.1.77.1");
+        put(state, TagFromName.SeriesInstanceUID, "1.2.826.0.1.3680043.10.1.77");
+        put(state, TagFromName.StudyInstanceUID, "1.2.826.0.1.3680043.10.1.7");
+        put(state, TagFromName.Modality, "PR");
+        com.pixelmed.dicom.FileMetaInformation.addFileMetaInformation(state, "1.2.840.10008.1.2.1", "NEUROGATE");
+        Path file = dir.resolve("pr.dcm");
+        state.write(file.toFile(), "1.2.840.10008.1.2.1", true, true);
+        List<SeriesVolume> result = assembler.assemble(List.of(file));
+        SeriesVolume.NotAnalysable n = assertInstanceOf(SeriesVolume.NotAnalysable.class, result.get(0), describe(result));
+        assertEquals(QcFailure.Reason.NOT_AN_IMAGE, n.failure().reason());
+        assertTrue(n.failure().describe().startsWith("not an image series: "), n.failure().describe());
+    }
+
+    private static void put(AttributeList list, com.pixelmed.dicom.AttributeTag tag, String value) throws Exception {
+        Attribute a = com.pixelmed.dicom.AttributeFactory.newAttribute(tag);
+        a.addValue(value);
+        list.put(a);
+    }
+
     @Test
     void philipsDwiSplitsByBValue() throws Exception {
         List<Path> files = SharedSamples.files(SharedSamples.folder("dicom-philips-dwi-dicomdir").resolve("DICOM"), null);
