@@ -147,6 +147,21 @@ final class GatewayProcess implements AutoCloseable {
         return Files.readString(log, StandardCharsets.UTF_8);
     }
 
+    /**
+     * Whether {@code text} appears in the log within {@code seconds}: a line written just after the
+     * reply to a peer (a rejection is sent first, then logged) can reach the file after the peer exits.
+     */
+    boolean logShows(String text, double seconds) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + (long) (seconds * 1e9);
+        while (!log().contains(text)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return true;
+    }
+
     /** SIGKILL: no shutdown hook runs, nothing is flushed. */
     void kill9() throws InterruptedException {
         process.destroyForcibly();

@@ -10,9 +10,15 @@ package org.neurogate.phantoms;
  * @param snr              signal-to-noise ratio of white matter (Rician noise)
  * @param sliceThicknessMm thickness of the 2D series (FLAIR, DWI, ADC); 0 keeps their defaults (5 and 4 mm)
  * @param sliceGapMm       gap between 2D slices: spacing is thickness plus gap
+ * @param diffusionSnr     SNR of the DWI and ADC series (white matter on b0, about twice its SNR on the
+ *                         b=1000 trace); 0 takes {@code snr}. Stroke protocols run fast EPI: a trace SNR of
+ *                         10-20 is common where the 3D T1 has 30 and more
+ * @param skullStrippedDiffusion DWI and ADC zero outside the intracranial tissues, as research exports
+ *                         (ISLES) come
  */
 public record AcquisitionOptions(Plane plane, double obliqueDeg, boolean enhanced, String transferSyntaxUid,
-                                 double snr, double sliceThicknessMm, double sliceGapMm) {
+                                 double snr, double sliceThicknessMm, double sliceGapMm, double diffusionSnr,
+                                 boolean skullStrippedDiffusion) {
 
     public enum Plane { SAGITTAL, AXIAL, CORONAL }
 
@@ -34,6 +40,19 @@ public record AcquisitionOptions(Plane plane, double obliqueDeg, boolean enhance
         if (sliceGapMm < 0 || sliceGapMm > 10) {
             throw new IllegalArgumentException("slice gap must be 0..10 mm, was " + sliceGapMm);
         }
+        if (!(diffusionSnr >= 0 && diffusionSnr <= 1000)) {
+            throw new IllegalArgumentException("diffusion SNR must be in [0, 1000], was " + diffusionSnr);
+        }
+    }
+
+    public AcquisitionOptions(Plane plane, double obliqueDeg, boolean enhanced, String transferSyntaxUid, double snr,
+                              double sliceThicknessMm, double sliceGapMm) {
+        this(plane, obliqueDeg, enhanced, transferSyntaxUid, snr, sliceThicknessMm, sliceGapMm, 0, false);
+    }
+
+    /** The SNR the DWI and ADC series are written with. */
+    public double snrOfDiffusion() {
+        return diffusionSnr > 0 ? diffusionSnr : snr;
     }
 
     public AcquisitionOptions(Plane plane, double obliqueDeg, boolean enhanced, String transferSyntaxUid, double snr) {

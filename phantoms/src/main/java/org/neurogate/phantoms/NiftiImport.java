@@ -41,6 +41,13 @@ public final class NiftiImport {
      */
     public static Map<String, Object> write(Path volumeFile, SeriesRole role, Path lesionMaskFile, Subject subject,
                                             AcquisitionOptions acquisition, Integer bValue, Path out) throws IOException {
+        return write(volumeFile, role, lesionMaskFile, subject, acquisition, bValue, DiffusionContrast.FLAT, out);
+    }
+
+    /** @param contrast how a lesion mask's DWI and ADC are drawn */
+    public static Map<String, Object> write(Path volumeFile, SeriesRole role, Path lesionMaskFile, Subject subject,
+                                            AcquisitionOptions acquisition, Integer bValue, DiffusionContrast contrast,
+                                            Path out) throws IOException {
         int[] bValues = role == SeriesRole.DWI ? new int[] {bValue != null ? bValue : sidecarBValue(volumeFile)} : new int[0];
         Nifti1.Volume volume = Nifti1.read(volumeFile);
         ImageGrid grid = volume.grid();
@@ -68,12 +75,16 @@ public final class NiftiImport {
                     lesionVoxels++;
                 }
             }
-            RenderedSeries[] diffusion = diffusion(volume, lesion, subject.seed(), acquisition.snr());
+            RenderedSeries[] diffusion = contrast.graded()
+                    ? GradedDiffusion.render(volume, lesion, subject.seed(), acquisition.snr(), contrast)
+                    : diffusion(volume, lesion, subject.seed(), acquisition.snr());
             series.add(writeSeries(diffusion[0], identity, subject.seed(), acquisition, out, 3));
             series.add(writeSeries(diffusion[1], identity, subject.seed(), acquisition, out, 4));
             double ml = lesionVoxels * grid.voxelVolumeMm3() / 1000;
             truth.put("lesion_volume_ml", round(ml));
-            truth.put("lesion_core_volume_ml", round(ml));
+            truth.put("lesion_core_volume_ml", round(contrast.graded()
+                    ? GradedDiffusion.coreVoxels(diffusion[1]) * grid.voxelVolumeMm3() / 1000 : ml));
+            truth.put("diffusion_contrast", contrast.graded() ? "graded" : "flat");
             Nifti1.writeLabels(out.resolve("truth").resolve("lesion_mask_dwi.nii.gz"), grid, lesion);
         }
         truth.put("series", series);

@@ -30,12 +30,13 @@ public final class PhantomCli {
                                        [--head-scale S] [--identity IDENTITY.json]
                    ./neurogate phantom --cohort N --out DIR [--seed N]
                    ./neurogate phantom --from-nifti VOLUME.nii.gz --out DIR [--role t1|flair|dwi|adc]
-                                       [--b-value B] [--lesion-mask MASK.nii.gz] [--seed N] [--age Y] [--sex F|M]""";
+                                       [--b-value B] [--lesion-mask MASK.nii.gz [--diffusion flat|graded]
+                                       [--skull-stripped] [--no-b0]] [--seed N] [--age Y] [--sex F|M]""";
 
-    private static final Set<String> FLAGS = Set.of("--enhanced");
+    private static final Set<String> FLAGS = Set.of("--enhanced", "--skull-stripped", "--no-b0");
     private static final Set<String> OPTIONS = Set.of("--out", "--seed", "--age", "--sex", "--diagnosis", "--lesions",
             "--lesion-volume-ml", "--midline-shift-mm", "--yaw-deg", "--roll-deg", "--pitch-deg", "--plane",
-            "--oblique-deg", "--transfer-syntax", "--snr", "--cohort", "--from-nifti", "--role", "--lesion-mask", "--b-value",
+            "--oblique-deg", "--transfer-syntax", "--snr", "--cohort", "--from-nifti", "--role", "--lesion-mask", "--b-value", "--diffusion",
             "--translation-mm", "--slice-thickness-mm", "--slice-gap-mm", "--patient-id", "--birth-date", "--study-date",
             "--head-scale", "--identity");
     private static final Set<String> SUBJECT_OPTIONS = Set.of("--age", "--patient-id", "--birth-date", "--study-date",
@@ -91,7 +92,7 @@ public final class PhantomCli {
             if (options.containsKey("--from-nifti")) {
                 return importNifti(options, seed, dir, out);
             }
-            for (String o : List.of("--role", "--lesion-mask", "--b-value")) {
+            for (String o : List.of("--role", "--lesion-mask", "--b-value", "--diffusion", "--skull-stripped", "--no-b0")) {
                 if (options.containsKey(o)) {
                     throw new UsageException(o + " needs --from-nifti");
                 }
@@ -117,6 +118,9 @@ public final class PhantomCli {
         }
     }
 
+    /** --diffusion: see {@link DiffusionContrast}. */
+    private enum DiffusionKind { FLAT, GRADED }
+
     private static int importNifti(Map<String, String> options, long seed, Path dir, PrintStream out)
             throws UsageException, IOException {
         for (String o : options.keySet()) {
@@ -129,6 +133,17 @@ public final class PhantomCli {
         if (lesionMask != null && role != SeriesRole.T1) {
             throw new UsageException("--lesion-mask goes with a T1 volume (--role t1)");
         }
+        for (String o : List.of("--diffusion", "--skull-stripped", "--no-b0")) {
+            if (options.containsKey(o) && lesionMask == null) {
+                throw new UsageException(o + " shapes the DWI and ADC drawn from --lesion-mask");
+            }
+        }
+        boolean graded = choice(options, "--diffusion", "flat", DiffusionKind.class) == DiffusionKind.GRADED;
+        if (!graded && (options.containsKey("--skull-stripped") || options.containsKey("--no-b0"))) {
+            throw new UsageException("--skull-stripped and --no-b0 go with --diffusion graded");
+        }
+        DiffusionContrast contrast = new DiffusionContrast(graded, options.containsKey("--skull-stripped"),
+                !options.containsKey("--no-b0"));
         if (options.containsKey("--b-value") && role != SeriesRole.DWI) {
             throw new UsageException("--b-value goes with a DWI volume (--role dwi)");
         }
@@ -137,7 +152,7 @@ public final class PhantomCli {
                 Subject.Sex.class), Subject.Diagnosis.CN, 0, 0, 0, Vec3.ZERO, 0, 0, 0);
         AcquisitionOptions acquisition = acquisition(options);
         Map<String, Object> truth = NiftiImport.write(Path.of(options.get("--from-nifti")), role, lesionMask, subject,
-                acquisition, bValue, dir);
+                acquisition, bValue, contrast, dir);
         out.printf(Locale.ROOT, "Wrote %s as DICOM study %s to %s%n", options.get("--from-nifti"),
                 truth.get("study_instance_uid"), dir);
         return 0;

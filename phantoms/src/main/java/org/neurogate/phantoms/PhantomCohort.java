@@ -21,6 +21,12 @@ public final class PhantomCohort {
         "hippocampus_left_ml", "hippocampus_right_ml", "lesion_count", "lesion_volume_ml", "lesion_core_volume_ml",
         "midline_shift_mm", "msp_yaw_deg", "msp_roll_deg", "wmh_count"};
 
+    /**
+     * Diffusion SNR (white matter on b0) of the five acquisitions lesion subjects cycle through (0: the
+     * study's own): 20 and 40 on b0 are SNR 10 and 20 on the b=1000 trace, where lesions are read.
+     */
+    private static final double[] DIFFUSION_SNR = {0, 20, 40, 20, 40};
+
     private PhantomCohort() {
     }
 
@@ -43,9 +49,12 @@ public final class PhantomCohort {
                         lesion ? 1 + r.nextInt(2) : 0, lesion ? 3 + r.nextDouble() * 25 : 0);
                 AcquisitionOptions.Plane plane = AcquisitionOptions.Plane.values()[i % 3];
                 boolean thinSlices = i % 5 == 3;
+                // Lesion subjects cycle through the diffusion images real stroke protocols give: the
+                // study's own SNR, trace SNR 10 and 20, with a noisy background and skull-stripped.
+                int diffusion = lesion ? (i / 3) % 5 : 0;
                 AcquisitionOptions acquisition = new AcquisitionOptions(plane, r.nextDouble(0, 8), false,
                         AcquisitionOptions.EXPLICIT_LITTLE_ENDIAN, 25 + r.nextDouble() * 15, thinSlices ? 3 : 0,
-                        thinSlices ? 1 : 0);
+                        thinSlices ? 1 : 0, DIFFUSION_SNR[diffusion], diffusion == 1 || diffusion == 4);
                 Map<String, Object> truth = PhantomStudy.write(subject, acquisition, dir.resolve(name));
                 StringBuilder line = new StringBuilder(name);
                 for (int c = 1; c < COLUMNS.length; c++) {

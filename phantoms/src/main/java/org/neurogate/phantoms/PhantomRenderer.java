@@ -30,15 +30,30 @@ public final class PhantomRenderer {
     private final HeadAnatomy anatomy;
     private final long seed;
     private final double snr;
+    private final double diffusionSnr;
+    private final boolean skullStrippedDiffusion;
     private final double[] bias;
 
     public PhantomRenderer(HeadAnatomy anatomy, double snr) {
+        this(anatomy, snr, snr, false);
+    }
+
+    /**
+     * @param diffusionSnr           SNR of the DWI and ADC series
+     * @param skullStrippedDiffusion DWI and ADC zero outside the intracranial tissues
+     */
+    public PhantomRenderer(HeadAnatomy anatomy, double snr, double diffusionSnr, boolean skullStrippedDiffusion) {
         if (!(snr > 0)) {
             throw new IllegalArgumentException("SNR must be > 0, was " + snr);
         }
         this.anatomy = anatomy;
         this.seed = anatomy.subject().seed();
+        if (!(diffusionSnr > 0)) {
+            throw new IllegalArgumentException("diffusion SNR must be > 0, was " + diffusionSnr);
+        }
         this.snr = snr;
+        this.diffusionSnr = diffusionSnr;
+        this.skullStrippedDiffusion = skullStrippedDiffusion;
         SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
         this.bias = new double[] {random.nextDouble(-0.06, 0.06), random.nextDouble(-0.06, 0.06),
             random.nextDouble(-0.06, 0.06), random.nextDouble(-0.04, 0.04)};
@@ -73,9 +88,10 @@ public final class PhantomRenderer {
                         case DWI, ADC -> {
                             double s0 = gain * mix(sample, Tissue.WHITE_MATTER, LESION_B0, 2);
                             double s1000 = s0 * Math.exp(-B_VALUE * trueAdc * 1e-6);
-                            double sigma = Tissue.WHITE_MATTER.b0 / snr;
-                            double m0 = rician(s0, sigma, noise);
-                            double m1000 = rician(s1000, sigma, noise);
+                            double sigma = Tissue.WHITE_MATTER.b0 / diffusionSnr;
+                            boolean stripped = skullStrippedDiffusion && !sample.dominant().intracranial();
+                            double m0 = stripped ? 0 : rician(s0, sigma, noise);
+                            double m1000 = stripped ? 0 : rician(s1000, sigma, noise);
                             if (role == SeriesRole.DWI) {
                                 frames[index] = clip(m0);
                                 frames[n + index] = clip(m1000);

@@ -52,7 +52,8 @@ public final class PhantomStudy {
     public static Map<String, Object> write(Subject subject, Visit visit, AcquisitionOptions acquisition, Path out)
             throws IOException {
         HeadAnatomy anatomy = new HeadAnatomy(subject);
-        PhantomRenderer renderer = new PhantomRenderer(anatomy, acquisition.snr());
+        PhantomRenderer renderer = new PhantomRenderer(anatomy, acquisition.snr(), acquisition.snrOfDiffusion(),
+                acquisition.skullStrippedDiffusion());
         StudyIdentity identity = identity(subject, visit);
         Map<SeriesRole, RenderedSeries> rendered = new EnumMap<>(SeriesRole.class);
         List<Map<String, Object>> seriesTruth = new ArrayList<>();
@@ -163,6 +164,8 @@ public final class PhantomStudy {
         acquired.put("enhanced", acquisition.enhanced());
         acquired.put("transfer_syntax_uid", acquisition.transferSyntaxUid());
         acquired.put("snr", acquisition.snr());
+        acquired.put("diffusion_snr", acquisition.snrOfDiffusion());
+        acquired.put("skull_stripped_diffusion", acquisition.skullStrippedDiffusion());
         acquired.put("slice_gap_mm", acquisition.sliceGapMm());
         truth.put("acquisition", acquired);
         truth.put("series", seriesTruth);

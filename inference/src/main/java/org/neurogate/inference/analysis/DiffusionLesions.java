@@ -36,8 +36,12 @@ public record DiffusionLesions(Volume mask, List<Lesion> lesions, String adcSour
      * volume): still well below shine-through, which has an ADC of 1.2 times normal and more.
      */
     static final double GROWTH_ADC_RATIO = 1.15;
+    /** log b0 this far above the first shading fit (1.22 times) is not normal parenchyma. */
+    static final double SHADING_OUTLIER = 0.2;
     /** Below-threshold voxels brighter than this share of the head's mean are tissue, not background. */
     static final double BACKGROUND_RATIO = 1.0 / 3;
+    /** A lesion's mean ADC is below this multiple of normal parenchyma. */
+    static final double LESION_ADC_RATIO = 0.85;
     /** The smallest lesion reported: isolated voxels of noise are not infarcts. */
     static final double MIN_LESION_ML = 0.1;
 
@@ -121,7 +125,7 @@ public record DiffusionLesions(Volume mask, List<Lesion> lesions, String adcSour
         }
         double normalB1000 = median(Arrays.copyOf(parenchymaB1000, m));
         double normalAdc = median(Arrays.copyOf(parenchymaAdc, m));
-        float[] adcSmooth = inPlaneMean(adcOn);
+        float[] adcSmooth = inPlaneMean(adcOn.withVoxels(a));
         // A lesion starts only where diffusion is clearly restricted: ADC well below normal and the trace
         // bright. The trace's coil shading (often 1.5x from front to back) cannot fake a low ADC.
         boolean[] restricted = new boolean[n];
@@ -159,25 +163,53 @@ public record DiffusionLesions(Volume mask, List<Lesion> lesions, String adcSour
         }
         Components.Labelled grown = Components.label(candidate, b1000.nx(), b1000.ny(), b1000.nz());
         boolean[] keep = new boolean[grown.count() + 1];
+        double[] adcSum = new double[grown.count() + 1];
         for (int i = 0; i < n; i++) {
-            if (restricted[i] && grown.labels()[i] > 0) {
-                keep[grown.labels()[i]] = true;
+            int c = grown.labels()[i];
+            if (c > 0) {
+                keep[c] |= restricted[i];
+                adcSum[c] += adcSmooth[i];
             }
         }
+        // A region grown from a few restricted voxels into tissue of normal ADC is a bright artefact
+        // (EPI susceptibility at the skull base, grey matter next to noise), not an infarct, whose
+        // diffusion is restricted throughout: on real scans such regions had a mean ADC of 0.94-1.07
+        // times normal, acute infarcts 0.55-0.8.
+        for (int c = 1; c <= grown.count(); c++) {
+            keep[c] &= adcSum[c] / grown.sizes()[c] < LESION_ADC_RATIO * normalAdc;
+        }
         double voxelMl = b1000.voxelVolumeMm3() / 1000;
+        boolean[] found = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            int c = grown.labels()[i];
+            found[i] = c > 0 && keep[c] && grown.sizes()[c] * voxelMl >= MIN_LESION_ML;
+        }
+        return fromMask(b1000, found, a, adcSource, plane);
+    }
+
+    /**
+     * The lesions of a mask on the b=1000 grid, as found here or by a lesion-segmentation model: each
+     * connected part (6-connected) a lesion, its core where the ADC (10^-6 mm^2/s, on the same grid) is
+     * below {@link #CORE_ADC} whatever drew the mask, its side by its centroid.
+     */
+    public static DiffusionLesions fromMask(Volume grid, boolean[] found, float[] adc, String adcSource,
+                                            MidSagittalPlane plane) {
+        int n = grid.size();
+        double voxelMl = grid.voxelVolumeMm3() / 1000;
+        Components.Labelled lesionParts = Components.label(found, grid.nx(), grid.ny(), grid.nz());
         float[] mask = new float[n];
-        double[][] sums = new double[grown.count() + 1][5]; // voxels, core voxels, x, y, z
-        for (int k = 0; k < b1000.nz(); k++) {
-            for (int j = 0; j < b1000.ny(); j++) {
-                for (int i = 0; i < b1000.nx(); i++) {
-                    int v = b1000.index(i, j, k);
-                    int c = grown.labels()[v];
-                    if (c == 0 || !keep[c] || grown.sizes()[c] * voxelMl < MIN_LESION_ML) {
+        double[][] sums = new double[lesionParts.count() + 1][5]; // voxels, core voxels, x, y, z
+        for (int k = 0; k < grid.nz(); k++) {
+            for (int j = 0; j < grid.ny(); j++) {
+                for (int i = 0; i < grid.nx(); i++) {
+                    int v = grid.index(i, j, k);
+                    int c = lesionParts.labels()[v];
+                    if (c == 0) {
                         continue;
                     }
-                    boolean core = a[v] < CORE_ADC;
+                    boolean core = adc[v] < CORE_ADC;
                     mask[v] = core ? 1 : 2;
-                    double[] p = b1000.voxelToPatient(i, j, k);
+                    double[] p = grid.voxelToPatient(i, j, k);
                     sums[c][0]++;
                     sums[c][1] += core ? 1 : 0;
                     sums[c][2] += p[0];
@@ -196,7 +228,13 @@ public record DiffusionLesions(Volume mask, List<Lesion> lesions, String adcSour
             lesions.add(new Lesion(c[0] * voxelMl, c[1] * voxelMl, side, centroid));
         }
         lesions.sort((x, y) -> Double.compare(y.volumeMl(), x.volumeMl()));
-        return new DiffusionLesions(b1000.withVoxels(mask), lesions, adcSource);
+        return new DiffusionLesions(grid.withVoxels(mask), lesions, adcSource);
+    }
+
+    /** An ADC map on {@code grid} in 10^-6 mm^2/s, whatever unit it was stored in (see {@link #inMicroSquareMmPerSecond}). */
+    public static Volume adcOn(Volume adc, Volume grid) {
+        Volume on = sameGrid(adc, grid) ? adc : Resampler.resample(adc, grid.blank(), Interpolation.LINEAR);
+        return on.withVoxels(inMicroSquareMmPerSecond(on.voxels(), on.voxels(), 0));
     }
 
     /**
@@ -252,23 +290,65 @@ public record DiffusionLesions(Volume mask, List<Lesion> lesions, String adcSour
      * The trace divided by the receive coils' shading, which can make one side of the head twice as
      * bright as the other and would pass for diffusion restriction. The shading is what the b=0 image
      * and the trace share: a smooth field, fitted as exp(quadratic in x, y, z) to log b0 over normal
-     * parenchyma, too stiff to follow a lesion or the grey/white pattern.
+     * parenchyma, too stiff to follow a lesion or the grey/white pattern. Normal parenchyma is an ADC
+     * within 0.8-1.3 times the head's median, and a second fit leaves out what the first found more
+     * than {@link #SHADING_OUTLIER} brighter: a territorial infarct, bright on b0 (T2) and on a
+     * trace standing in for a missing b0, would otherwise be taken for shading and divided away.
      */
     static float[] shadingCorrected(Volume trace, float[] b0, float[] adc) {
-        int nx = trace.nx();
-        int ny = trace.ny();
-        int nz = trace.nz();
+        int n = trace.size();
+        double head = headLevel(b0);
+        float[] tissueAdc = new float[n];
+        int m = 0;
+        for (int v = 0; v < n; v++) {
+            if (b0[v] > head && adc[v] > 400 && adc[v] < 1200) {
+                tissueAdc[m++] = adc[v];
+            }
+        }
+        if (m < 100) {
+            return trace.voxels().clone();
+        }
+        double normalAdc = median(Arrays.copyOf(tissueAdc, m));
+        boolean[] fit = new boolean[n];
+        for (int v = 0; v < n; v++) {
+            fit[v] = b0[v] > head && adc[v] > 0.8 * normalAdc && adc[v] < 1.3 * normalAdc;
+        }
+        double[] c = shadingField(trace, b0, fit);
+        for (int k = 0; k < trace.nz(); k++) {
+            for (int j = 0; j < trace.ny(); j++) {
+                for (int i = 0; i < trace.nx(); i++) {
+                    int v = trace.index(i, j, k);
+                    fit[v] = fit[v] && Math.log(b0[v]) - logShading(c, i, j, k, trace, true) < SHADING_OUTLIER;
+                }
+            }
+        }
+        c = shadingField(trace, b0, fit);
+        float[] out = new float[n];
+        float[] d = trace.voxels();
+        for (int k = 0; k < trace.nz(); k++) {
+            for (int j = 0; j < trace.ny(); j++) {
+                for (int i = 0; i < trace.nx(); i++) {
+                    int v = trace.index(i, j, k);
+                    // the constant term is the tissue level, not shading
+                    out[v] = c == null ? d[v] : (float) (d[v] / Math.exp(logShading(c, i, j, k, trace, false)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Least-squares quadratic coefficients of log b0 over the {@code fit} voxels; null when too few. */
+    private static double[] shadingField(Volume grid, float[] b0, boolean[] fit) {
         double[][] ata = new double[10][10];
         double[] atb = new double[10];
-        double head = headLevel(b0);
-        for (int k = 0; k < nz; k++) {
-            for (int j = 0; j < ny; j++) {
-                for (int i = 0; i < nx; i++) {
-                    int v = trace.index(i, j, k);
-                    if (b0[v] <= head || adc[v] < 400 || adc[v] > 1200) {
+        for (int k = 0; k < grid.nz(); k++) {
+            for (int j = 0; j < grid.ny(); j++) {
+                for (int i = 0; i < grid.nx(); i++) {
+                    int v = grid.index(i, j, k);
+                    if (!fit[v]) {
                         continue;
                     }
-                    double[] t = terms(i, j, k, nx, ny, nz);
+                    double[] t = terms(i, j, k, grid.nx(), grid.ny(), grid.nz());
                     double y = Math.log(b0[v]);
                     for (int a = 0; a < 10; a++) {
                         atb[a] += t[a] * y;
@@ -280,28 +360,24 @@ public record DiffusionLesions(Volume mask, List<Lesion> lesions, String adcSour
             }
         }
         if (ata[0][0] < 100) {
-            return trace.voxels().clone();
+            return null;
         }
         for (int a = 1; a < 10; a++) {
             ata[a][a] += 1e-6 * ata[0][0];
         }
-        double[] c = LinearAlgebra.solve(ata, atb);
-        float[] out = new float[trace.size()];
-        float[] d = trace.voxels();
-        for (int k = 0; k < nz; k++) {
-            for (int j = 0; j < ny; j++) {
-                for (int i = 0; i < nx; i++) {
-                    double[] t = terms(i, j, k, nx, ny, nz);
-                    double log = 0;
-                    for (int a = 1; a < 10; a++) { // the constant term is the tissue level, not shading
-                        log += c[a] * t[a];
-                    }
-                    int v = trace.index(i, j, k);
-                    out[v] = (float) (d[v] / Math.exp(log));
-                }
-            }
+        return LinearAlgebra.solve(ata, atb);
+    }
+
+    private static double logShading(double[] c, int i, int j, int k, Volume grid, boolean withLevel) {
+        if (c == null) {
+            return 0;
         }
-        return out;
+        double[] t = terms(i, j, k, grid.nx(), grid.ny(), grid.nz());
+        double log = withLevel ? c[0] : 0;
+        for (int a = 1; a < 10; a++) {
+            log += c[a] * t[a];
+        }
+        return log;
     }
 
     /** 1, x, y, z, x^2, y^2, z^2, xy, xz, yz with each coordinate scaled to [-1, 1] across the grid. */

@@ -10,6 +10,14 @@ final class LesionOverlap {
 
     /** [Dice, lesion-wise F1]: a lesion counts as found when any voxel of it overlaps the other mask. */
     static double[] score(Volume found, Volume truth) {
+        return score(found, truth, 0);
+    }
+
+    /**
+     * As {@link #score(Volume, Volume)}, with true lesions smaller than {@code minTruthMl} left out of
+     * the lesion-wise count: below the smallest lesion the detector reports, they cannot be found.
+     */
+    static double[] score(Volume found, Volume truth, double minTruthMl) {
         float[] a = found.voxels();
         float[] b = truth.voxels();
         boolean[] ma = new boolean[a.length];
@@ -25,18 +33,15 @@ final class LesionOverlap {
             nb += mb[i] ? 1 : 0;
         }
         double dice = na + nb == 0 ? 1 : 2.0 * both / (na + nb);
-        double precision = detected(ma, mb, found);
-        double recall = detected(mb, ma, found);
+        double precision = detected(ma, mb, found, 0);
+        double recall = detected(mb, ma, found, (int) Math.ceil(minTruthMl * 1000 / found.voxelVolumeMm3()));
         double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
         return new double[] {dice, f1};
     }
 
-    /** Share of the components of {@code of} that overlap {@code other}; 1 when there are none. */
-    private static double detected(boolean[] of, boolean[] other, Volume grid) {
+    /** Share of the components of {@code of} (of at least minVoxels) that overlap {@code other}; 1 when there are none. */
+    private static double detected(boolean[] of, boolean[] other, Volume grid, int minVoxels) {
         Components.Labelled c = Components.label(of, grid.nx(), grid.ny(), grid.nz());
-        if (c.count() == 0) {
-            return 1;
-        }
         boolean[] hit = new boolean[c.count() + 1];
         for (int i = 0; i < of.length; i++) {
             if (c.labels()[i] > 0 && other[i]) {
@@ -44,9 +49,13 @@ final class LesionOverlap {
             }
         }
         int hits = 0;
+        int counted = 0;
         for (int k = 1; k <= c.count(); k++) {
-            hits += hit[k] ? 1 : 0;
+            if (c.sizes()[k] >= minVoxels) {
+                counted++;
+                hits += hit[k] ? 1 : 0;
+            }
         }
-        return hits / (double) c.count();
+        return counted == 0 ? 1 : hits / (double) counted;
     }
 }

@@ -9,15 +9,18 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.neurogate.inference.brainage.BrainAgeManifest;
 import org.neurogate.inference.brainage.BrainAgeModel;
 import org.neurogate.inference.models.BrainAgeFit;
+import org.neurogate.inference.models.MeshNetImporter;
+import org.neurogate.inference.models.ModelManifest;
 import org.neurogate.inference.models.ModelPack;
 import org.neurogate.inference.models.ReferencePack;
+import org.neurogate.inference.models.Segmenter;
 import org.neurogate.inference.onnx.InferenceEngine;
 import org.neurogate.inference.preprocess.Conform;
 import org.neurogate.inference.preprocess.Interpolation;
+import org.neurogate.inference.preprocess.Resampler;
 import org.neurogate.inference.roles.SeriesRole;
 import org.neurogate.inference.volume.Volume;
 
@@ -26,13 +29,19 @@ import org.neurogate.inference.volume.Volume;
  * (FLAIR), midline symmetry, brain age and MCI biomarkers (T1). Each analysis runs when its series
  * are present and says why not otherwise.
  *
- * <p>Models: the reference pack's brain mask, tissue classifier and brain-age regression always; a
- * hippocampus from an imported pack model whose labels name the hippocampus (MeshNet model18cls,
- * the 104-class model) when one is loaded, else from the anatomical prior.
+ * <p>Models, picked by their manifest's task and their labels' coded concepts: the reference pack's
+ * brain mask, tissue classifier and brain-age regression always; a skull-stripping model (task
+ * brain-mask, a label coded SNOMED CT brain: mindgrab) and a structure model with a hippocampus
+ * concept (task segmentation: MeshNet model18cls, the 104-class model) when imported, else the
+ * anatomical prior for the hippocampi; a site's lesion-segmentation and wmh-segmentation models
+ * when loaded and their input series are present, else the built-in detectors.
  */
 public final class StudyAnalyzer {
 
-    private static final Pattern HIPPOCAMPUS = Pattern.compile("(?i)^(left-|right-)?hippocampus$");
+    private static final Set<String> HIPPOCAMPUS_CODES = Set.of(MeshNetImporter.HIPPOCAMPUS,
+            MeshNetImporter.HIPPOCAMPUS_LEFT, MeshNetImporter.HIPPOCAMPUS_RIGHT);
+    /** SNOMED CT 12738006, brain. */
+    private static final String BRAIN_CODE = "12738006";
     /** Midline shifts under this are reported as "none": below the method's precision. */
     static final double SHIFT_REPORTING_MM = 0.5;
 
@@ -76,6 +85,10 @@ public final class StudyAnalyzer {
     private final ModelPack.Model importedMask;
     /** An imported brain-age pack (the 2D-projection CNN), or null. */
     private final BrainAgeModel projectionBrainAge;
+    /** A site's lesion-segmentation model (task {@code lesion-segmentation}), or null for the built-in detector. */
+    private final ModelPack.Model lesionModel;
+    /** A site's WMH-segmentation model (task {@code wmh-segmentation}), or null for the built-in one. */
+    private final ModelPack.Model wmhModel;
 
     /**
      * Registration QC: the correlation ratio of a real brain to the template was 0.87-0.94 on ten real
@@ -100,19 +113,28 @@ public final class StudyAnalyzer {
         this.tissue = find(packs, "reference-tissue").orElseThrow(() -> missing("reference-tissue"));
         this.brainAge = find(packs, "reference-brain-age").orElseThrow(() -> missing("reference-brain-age"));
         this.brainAgeUncertainty = brainAgeFit().residualSdYears();
+        // Picked by task and coded concept, never by a label's name.
         this.structureModel = packs.stream().flatMap(p -> p.models().stream())
-                .filter(m -> m.manifest().labels() != null && "label-map".equals(m.manifest().outputKind())
-                        && m.manifest().labels().stream().anyMatch(l -> HIPPOCAMPUS.matcher(l.name()).matches()))
+                .filter(m -> "segmentation".equals(m.manifest().task()) && m.manifest().labels() != null
+                        && m.manifest().labels().stream().anyMatch(l -> HIPPOCAMPUS_CODES.contains(l.code())))
                 .findFirst().orElse(null);
+        this.lesionModel = byTask(packs, ModelManifest.LESION_SEGMENTATION);
+        this.wmhModel = byTask(packs, ModelManifest.WMH_SEGMENTATION);
         this.importedMask = packs.stream().flatMap(p -> p.models().stream())
-                .filter(m -> !m.manifest().id().startsWith("reference-") && m.manifest().labels() != null
-                        && m.manifest().labels().size() == 2 && "label-map".equals(m.manifest().outputKind())
-                        && m.manifest().labels().get(1).name().toLowerCase(Locale.ROOT).contains("brain"))
+                .filter(m -> !m.manifest().id().startsWith("reference-") && "brain-mask".equals(m.manifest().task())
+                        && m.manifest().labels() != null && m.manifest().labels().stream()
+                                .anyMatch(l -> "SCT".equals(l.codingScheme()) && BRAIN_CODE.equals(l.code())))
                 .findFirst().orElse(null);
     }
 
     private static Optional<ModelPack.Model> find(List<ModelPack> packs, String id) {
         return packs.stream().flatMap(p -> p.models().stream()).filter(m -> m.manifest().id().equals(id)).findFirst();
+    }
+
+    /** The first loaded model declaring {@code task}, or null. */
+    private static ModelPack.Model byTask(List<ModelPack> packs, String task) {
+        return packs.stream().flatMap(p -> p.models().stream()).filter(m -> task.equals(m.manifest().task()))
+                .findFirst().orElse(null);
     }
 
     private static IllegalStateException missing(String id) {
@@ -182,13 +204,42 @@ public final class StudyAnalyzer {
                         "stroke assessed on a b=1000 image computed from b0 and the b=%.0f trace", b));
             }
             if (plane == null) {
-                // No T1: the plane from the diffusion images themselves.
+                // No T1: the plane from the diffusion images themselves, with the signal clipped at
+                // 1.5 times the head's median so that a bright territorial infarct (a third of a
+                // hemisphere) cannot pull the mirror fit towards itself.
                 Volume headMask = headMask(reference);
-                plane = MidSagittalPlane.estimate(reference, headMask, 0.5 * headMedian(reference, headMask));
+                double median = headMedian(reference, headMask);
+                float[] clipped = reference.voxels().clone();
+                for (int i = 0; i < clipped.length; i++) {
+                    clipped[i] = (float) Math.min(clipped[i], 1.5 * median);
+                }
+                plane = MidSagittalPlane.estimate(reference.withVoxels(clipped), headMask, 0.5 * median);
             }
-            diffusion = DiffusionLesions.segment(reference, trace, adcVolume, adcSource, plane);
+            Map<String, Volume> diffusionInputs = new LinkedHashMap<>();
+            diffusionInputs.put("DWI_B1000", trace);
+            diffusionInputs.put("ADC", adcVolume);
+            if (b0 != null) {
+                diffusionInputs.put("DWI_B0", b0.volume());
+            }
+            if (study.get(SeriesRole.FLAIR) != null) {
+                diffusionInputs.put("FLAIR", study.get(SeriesRole.FLAIR).volume());
+            }
+            ModelUse method;
+            String missingInput = missingInput(lesionModel, diffusionInputs);
+            if (lesionModel != null && missingInput == null) {
+                Volume labels = onGrid(lesionModel, diffusionInputs, trace);
+                diffusion = DiffusionLesions.fromMask(trace, positive(labels), DiffusionLesions.adcOn(adcVolume, trace).voxels(),
+                        adcSource, plane);
+                method = ModelUse.of(lesionModel);
+            } else {
+                if (lesionModel != null) {
+                    qcNotes.add(lesionModel.manifest().id() + " not run: it needs a " + missingInput
+                            + " series; lesions from the built-in detector");
+                }
+                diffusion = DiffusionLesions.segment(reference, trace, adcVolume, adcSource, plane);
+                method = ModelUse.builtIn("diffusion-lesion");
+            }
             laps.lap("stroke lesions (DWI + ADC)");
-            ModelUse method = ModelUse.builtIn("diffusion-lesion");
             models.add(method);
             lesion = new Findings.StrokeLesions(b1000.seriesInstanceUid(), adcSource, diffusion.lesions().size(),
                     diffusion.totalVolumeMl(), diffusion.coreVolumeMl(), diffusion.hemisphereVolumeMl("left"),
@@ -200,10 +251,26 @@ public final class StudyAnalyzer {
         if (flair == null) {
             notAssessed.add("white-matter hyperintensities not assessed: no FLAIR series");
         } else {
-            WhiteMatterHyperintensities.Result w = WhiteMatterHyperintensities.segment(flair.volume(),
-                    diffusion == null ? null : diffusion.mask());
+            Map<String, Volume> wmhInputs = new LinkedHashMap<>();
+            wmhInputs.put("FLAIR", flair.volume());
+            if (t1 != null) {
+                wmhInputs.put("T1", t1.volume());
+            }
+            String missingInput = missingInput(wmhModel, wmhInputs);
+            WhiteMatterHyperintensities.Result w;
+            ModelUse method;
+            if (wmhModel != null && missingInput == null) {
+                w = WhiteMatterHyperintensities.fromMask(onGrid(wmhModel, wmhInputs, flair.volume()));
+                method = ModelUse.of(wmhModel);
+            } else {
+                if (wmhModel != null) {
+                    qcNotes.add(wmhModel.manifest().id() + " not run: it needs a " + missingInput
+                            + " series; hyperintensities from the built-in detector");
+                }
+                w = WhiteMatterHyperintensities.segment(flair.volume(), diffusion == null ? null : diffusion.mask());
+                method = ModelUse.builtIn("flair-hyperintensity");
+            }
             laps.lap("white-matter hyperintensities (FLAIR)");
-            ModelUse method = ModelUse.builtIn("flair-hyperintensity");
             models.add(method);
             wmh = new Findings.WhiteMatterLesions(flair.seriesInstanceUid(), w.count(), w.volumeMl(), method);
             maps.put("wmh_mask", new LabelMap(flair.seriesInstanceUid(), w.mask()));
@@ -211,6 +278,38 @@ public final class StudyAnalyzer {
         Findings findings = new Findings(study.studyInstanceUid(), lesion, wmh, midline, age, mci, notAssessed,
                 new ArrayList<>(models), qcNotes, study.demographics());
         return new StudyAnalysis(findings, maps, laps.seconds);
+    }
+
+    /** The first input role {@code model} takes that the study lacks; null when it has them all (or there is no model). */
+    private static String missingInput(ModelPack.Model model, Map<String, Volume> available) {
+        if (model == null) {
+            return null;
+        }
+        return model.manifest().inputRoles().stream().filter(r -> !available.containsKey(r)).findFirst().orElse(null);
+    }
+
+    /**
+     * A lesion model's label map on {@code grid}: each input role resampled onto that grid (an ADC in
+     * 10^-6 mm^2/s), normalised as the manifest says and stacked as channels in the manifest's order.
+     */
+    private Volume onGrid(ModelPack.Model model, Map<String, Volume> inputs, Volume grid) throws OrtException {
+        List<Volume> channels = new ArrayList<>();
+        for (String role : model.manifest().inputRoles()) {
+            Volume v = inputs.get(role);
+            channels.add("ADC".equals(role) ? DiffusionLesions.adcOn(v, grid)
+                    : DiffusionLesions.sameGrid(v, grid) ? v : Resampler.resample(v, grid.blank(), Interpolation.LINEAR));
+        }
+        return Segmenter.segment(engine, model.onnx(), channels, model.manifest().channelNormalisations(),
+                model.manifest().segmenterCrop());
+    }
+
+    private static boolean[] positive(Volume labels) {
+        float[] l = labels.voxels();
+        boolean[] out = new boolean[l.length];
+        for (int i = 0; i < l.length; i++) {
+            out[i] = l[i] > 0;
+        }
+        return out;
     }
 
     private record T1Results(Findings.Midline midline, Findings.BrainAge brainAge, Findings.Mci mci,
@@ -508,9 +607,9 @@ public final class StudyAnalyzer {
         return DiffusionLesions.median(java.util.Arrays.copyOf(inside, Math.max(1, n)));
     }
 
-    /** Otsu mask of a diffusion image's head, for the plane when there is no T1. */
+    /** The head on a diffusion image (every positive voxel when skull-stripped), for the plane when there is no T1. */
     private static Volume headMask(Volume v) {
-        double t = DiffusionLesions.otsu(v.voxels());
+        double t = DiffusionLesions.headLevel(v.voxels());
         float[] m = new float[v.size()];
         float[] d = v.voxels();
         for (int i = 0; i < m.length; i++) {

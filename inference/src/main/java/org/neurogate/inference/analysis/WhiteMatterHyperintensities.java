@@ -36,10 +36,25 @@ public final class WhiteMatterHyperintensities {
         return out;
     }
 
+    /** The hyperintensities a WMH-segmentation model drew on the FLAIR grid: every part of its mask, as it is. */
+    public static Result fromMask(Volume labels) {
+        float[] l = labels.voxels();
+        boolean[] found = new boolean[l.length];
+        float[] mask = new float[l.length];
+        long voxels = 0;
+        for (int i = 0; i < l.length; i++) {
+            found[i] = l[i] > 0;
+            mask[i] = found[i] ? 1 : 0;
+            voxels += found[i] ? 1 : 0;
+        }
+        int count = Components.label(found, labels.nx(), labels.ny(), labels.nz()).count();
+        return new Result(labels.withVoxels(mask), count, voxels * labels.voxelVolumeMm3() / 1000);
+    }
+
     /** @param strokeMask the diffusion lesion mask on its own grid, or null */
     public static Result segment(Volume flair, Volume strokeMask) {
         float[] f = flair.voxels();
-        double head = DiffusionLesions.otsu(f);
+        double head = DiffusionLesions.headLevel(f);
         int n = 0;
         float[] tissue = new float[f.length];
         for (float x : f) {

@@ -37,6 +37,22 @@ public final class MeshNetImporter {
     private MeshNetImporter() {
     }
 
+    private static final String LOCAL = "99NEUROGATE";
+    private static final String[] BRAIN = {"SCT", "12738006"};
+    /** Hippocampus, not lateralised (model18cls) and left / right (FreeSurfer names). */
+    public static final String HIPPOCAMPUS = "NG-HIPPOCAMPUS";
+    public static final String HIPPOCAMPUS_LEFT = "NG-HIPPO-L";
+    public static final String HIPPOCAMPUS_RIGHT = "NG-HIPPO-R";
+    /**
+     * The coded concepts of the label names NeuroGate's analyses look for: the analyses pick models by
+     * task and by these codes, so a label renamed in a later model version cannot change which runs.
+     */
+    private static final java.util.Map<String, String[]> KNOWN_CONCEPTS = java.util.Map.of(
+            "brain", BRAIN, "brain mask", BRAIN,
+            "hippocampus", new String[] {LOCAL, HIPPOCAMPUS},
+            "left-hippocampus", new String[] {LOCAL, HIPPOCAMPUS_LEFT},
+            "right-hippocampus", new String[] {LOCAL, HIPPOCAMPUS_RIGHT});
+
     /**
      * Converts a brainchop model and writes it into a pack under {@code id}, with the manifest every
      * import gets: a T1 model in conformed 256^3 1 mm LIA space whose output is a label map.
@@ -46,9 +62,14 @@ public final class MeshNetImporter {
         Imported imported = convert(source);
         List<ModelManifest.Label> labels = new ArrayList<>();
         for (int i = 0; i < imported.labels().size(); i++) {
-            labels.add(new ModelManifest.Label(i, imported.labels().get(i), "99NEUROGATE", id + "-" + i));
+            String name = imported.labels().get(i);
+            String[] concept = KNOWN_CONCEPTS.get(name.toLowerCase(java.util.Locale.ROOT));
+            labels.add(concept == null ? new ModelManifest.Label(i, name, LOCAL, id + "-" + i)
+                    : new ModelManifest.Label(i, name, concept[0], concept[1]));
         }
-        ModelManifest manifest = new ModelManifest(id, "imported-1", "segmentation", List.of("T1"), "conformed-256-1mm-LIA",
+        boolean brainMask = labels.size() == 2 && BRAIN[1].equals(labels.get(1).code());
+        ModelManifest manifest = new ModelManifest(id, "imported-1", brainMask ? "brain-mask" : "segmentation", List.of("T1"),
+                "conformed-256-1mm-LIA",
                 normalisation, "nonzero-box-2-3", "label-map", labels, null, "MIT (brainchop, neuroneural/brainchop)",
                 "Research use; not for diagnosis until validated at the site", "brainchop MeshNet TF.js model " + source
                         + ", " + imported.parameters() + " parameters" + (imported.instanceNormalised()

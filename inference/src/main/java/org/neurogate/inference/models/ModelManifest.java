@@ -16,12 +16,44 @@ import java.util.List;
  * @param outputKind     "label-map" (class scores, or their arg-max as one channel) or "map" (one value per voxel)
  * @param labels         one entry per output class for a label map
  * @param sha256         of the .onnx file; checked at load
+ * @param task           what the model is for; the analyses pick models by it
+ * @param inputNormalisations one normalisation per input role, for multi-input models whose channels were
+ *                       normalised differently (a DWI by its quantiles, an ADC as is); absent: {@code normalisation}
+ *                       for every channel
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelManifest(String id, String version, String task, List<String> inputRoles, String targetSpace,
                             String normalisation, String crop, String outputKind, List<Label> labels, String sha256,
                             String licence, @JsonProperty("intended_use") String intendedUse, String source,
-                            String validation) {
+                            String validation, List<String> inputNormalisations) {
+
+    /**
+     * Acute ischaemic lesions from diffusion images: inputs among DWI_B1000, ADC (in 10^-6 mm^2/s),
+     * DWI_B0 and FLAIR on the b=1000 grid; every label above 0 is lesion.
+     */
+    public static final String LESION_SEGMENTATION = "lesion-segmentation";
+    /** White-matter hyperintensities from FLAIR (optionally with T1) on the FLAIR grid; every label above 0 is WMH. */
+    public static final String WMH_SEGMENTATION = "wmh-segmentation";
+    /** The input roles each lesion task may take, and must run on its source grid. */
+    private static final java.util.Map<String, List<String>> LESION_INPUTS = java.util.Map.of(
+            LESION_SEGMENTATION, List.of("DWI_B1000", "ADC", "DWI_B0", "FLAIR"),
+            WMH_SEGMENTATION, List.of("FLAIR", "T1"));
+
+    public ModelManifest(String id, String version, String task, List<String> inputRoles, String targetSpace,
+                         String normalisation, String crop, String outputKind, List<Label> labels, String sha256,
+                         String licence, String intendedUse, String source, String validation) {
+        this(id, version, task, inputRoles, targetSpace, normalisation, crop, outputKind, labels, sha256, licence,
+                intendedUse, source, validation, null);
+    }
+
+    /** The normalisation of each input channel, in the order of {@code inputRoles}. */
+    public List<Segmenter.Normalisation> channelNormalisations() {
+        List<Segmenter.Normalisation> out = new ArrayList<>();
+        for (int c = 0; c < inputRoles.size(); c++) {
+            out.add(normalisation(inputNormalisations == null ? normalisation : inputNormalisations.get(c)));
+        }
+        return out;
+    }
 
     /** One class of a label map, with a coded concept (SNOMED CT where one exists, else a local code). */
     public record Label(int value, String name, String codingScheme, String code) {
@@ -65,11 +97,36 @@ public record ModelManifest(String id, String version, String task, List<String>
         if (sha256 != null && !sha256.matches("[0-9a-f]{64}")) {
             problems.add("sha256 must be 64 lower-case hex digits");
         }
+        if (inputNormalisations != null) {
+            if (inputRoles != null && inputNormalisations.size() != inputRoles.size()) {
+                problems.add("inputNormalisations needs one entry per input role (" + inputRoles.size() + "), has "
+                        + inputNormalisations.size());
+            }
+            for (String n : inputNormalisations) {
+                oneOf(problems, "inputNormalisations", n, NORMALISATIONS);
+            }
+        }
+        List<String> lesionInputs = LESION_INPUTS.get(task);
+        if (lesionInputs != null) {
+            if (inputRoles != null && !lesionInputs.containsAll(inputRoles)) {
+                problems.add("a " + task + " model takes inputs among " + lesionInputs + ", not " + inputRoles);
+            }
+            if (!"native".equals(targetSpace)) {
+                problems.add("a " + task + " model runs on its source series' grid: targetSpace must be native");
+            }
+            if (!"label-map".equals(outputKind)) {
+                problems.add("a " + task + " model gives a label map");
+            }
+        }
         return problems;
     }
 
     public Segmenter.Normalisation segmenterNormalisation() {
-        return switch (normalisation) {
+        return normalisation(normalisation);
+    }
+
+    private static Segmenter.Normalisation normalisation(String name) {
+        return switch (name) {
             case "quantile-5-95" -> Segmenter.Normalisation.QUANTILE_5_95;
             case "none" -> Segmenter.Normalisation.NONE;
             default -> Segmenter.Normalisation.MIN_MAX;

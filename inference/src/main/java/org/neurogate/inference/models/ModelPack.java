@@ -127,7 +127,7 @@ public record ModelPack(Path directory, List<Model> models) {
         ModelManifest withSum = new ModelManifest(manifest.id(), manifest.version(), manifest.task(), manifest.inputRoles(),
                 manifest.targetSpace(), manifest.normalisation(), manifest.crop(), manifest.outputKind(),
                 manifest.labels(), sha256(file), manifest.licence(), manifest.intendedUse(), manifest.source(),
-                manifest.validation());
+                manifest.validation(), manifest.inputNormalisations());
         JSON.writerWithDefaultPrettyPrinter().writeValue(directory.resolve(fileName + ".json").toFile(), withSum);
         return file;
     }

@@ -2,6 +2,7 @@ package org.neurogate.inference.models;
 
 import ai.onnxruntime.OrtException;
 import java.nio.file.Path;
+import java.util.List;
 import org.neurogate.inference.onnx.InferenceEngine;
 import org.neurogate.inference.preprocess.IntensityNormalization;
 import org.neurogate.inference.volume.Volume;
@@ -33,11 +34,29 @@ public final class Segmenter {
 
     public static Volume segment(InferenceEngine engine, Path model, Volume input, Normalisation normalisation,
                                  Crop crop) throws OrtException {
-        Volume normalised = normalise(input, normalisation);
+        return segment(engine, model, List.of(input), List.of(normalisation), crop);
+    }
+
+    /**
+     * A multi-input model: each volume (all on one grid) normalised its own way and stacked as one
+     * channel of the input tensor, in order; the crop box is the first channel's.
+     */
+    public static Volume segment(InferenceEngine engine, Path model, List<Volume> channels,
+                                 List<Normalisation> normalisations, Crop crop) throws OrtException {
+        Volume input = channels.get(0);
+        for (Volume c : channels) {
+            if (c.nx() != input.nx() || c.ny() != input.ny() || c.nz() != input.nz()) {
+                throw new IllegalArgumentException("a model's input channels share one grid");
+            }
+        }
+        List<Volume> normalised = new java.util.ArrayList<>();
+        for (int c = 0; c < channels.size(); c++) {
+            normalised.add(normalise(channels.get(c), normalisations.get(c)));
+        }
         int[] lo = {0, 0, 0};
         int[] hi = {input.nx(), input.ny(), input.nz()};
         if (crop.enabled()) {
-            int[][] box = nonZeroBox(normalised);
+            int[][] box = nonZeroBox(normalised.get(0));
             if (box == null) {
                 return input.blank();
             }
@@ -50,18 +69,21 @@ public final class Segmenter {
         int di = hi[0] - lo[0];
         int dj = hi[1] - lo[1];
         int dk = hi[2] - lo[2];
-        float[] block = new float[di * dj * dk];
-        float[] source = normalised.voxels();
-        for (int k = 0; k < dk; k++) {
-            for (int j = 0; j < dj; j++) {
-                System.arraycopy(source, input.index(lo[0], lo[1] + j, lo[2] + k), block, (k * dj + j) * di, di);
+        int voxels = di * dj * dk;
+        float[] block = new float[channels.size() * voxels];
+        for (int c = 0; c < channels.size(); c++) {
+            float[] source = normalised.get(c).voxels();
+            for (int k = 0; k < dk; k++) {
+                for (int j = 0; j < dj; j++) {
+                    System.arraycopy(source, input.index(lo[0], lo[1] + j, lo[2] + k), block,
+                            c * voxels + (k * dj + j) * di, di);
+                }
             }
         }
         // i fastest: as a C-order tensor the block is (k, j, i), the order the importer's kernels expect.
         // The arg-max is read straight from the output tensor: a 256^3 x 18 score volume is 1.2 GB.
         float[] labels = new float[input.size()];
-        int voxels = block.length;
-        engine.run(model, block, new long[] {1, 1, dk, dj, di}, (scores, shape) -> {
+        engine.run(model, block, new long[] {1, channels.size(), dk, dj, di}, (scores, shape) -> {
             // One channel: the model already ends in its arg-max. Several: class scores.
             int classes = (int) shape[1];
             for (int k = 0; k < dk; k++) {

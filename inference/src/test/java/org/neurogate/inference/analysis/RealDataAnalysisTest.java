@@ -62,8 +62,13 @@ class RealDataAnalysisTest {
     /**
      * ISLES'22 cases 0001 (b=800, ADC in 10^-3 mm^2/s) and 0003 (b=1000, ADC in mm^2/s), converted to
      * DICOM with each DWI's b-value from its sidecar, against the challenge's expert masks. The figures
-     * are printed; the floors below are today's, so that they cannot regress, and stay short of the
-     * #17 targets (Dice 0.7 on each): case 0001's expert mask is mostly faint lesions of normal ADC.
+     * are printed. Case 0003 (31 mL) meets the #17 Dice target (0.7) but not its volume target (25 %):
+     * the expert mask takes in a faint margin (its outer quarter is below 1.5 times normal on the trace)
+     * that the detector's half-contrast edge leaves out, as it must to keep the phantoms' partial-volume
+     * edge, so the floor is 40 %. Case 0001 does not meet them: its expert mask is 38 faint components
+     * whose median ADC is normal (0.97 times) and whose trace overlaps normal grey matter's, which no
+     * threshold on these two images separates (the best trace threshold alone gives Dice 0.16). The
+     * floors keep today's figures from regressing.
      */
     @Test
     void islesStrokeCasesAgainstTheirExpertMasks(@TempDir Path dir) throws Exception {
@@ -72,7 +77,7 @@ class RealDataAnalysisTest {
         StudyAnalyzer analyzer = referenceOnly(dir);
         Map<String, Path> dwi = Map.of("0001", DATA.resolve("nifti-isles22-case0001-dwi-adc/sub-strokecase0001_ses-0001_dwi.nii.gz"),
                 "0003", masks.resolve("sub-strokecase0003_ses-0001_dwi.nii.gz"));
-        Map<String, Double> minDice = Map.of("0001", 0.05, "0003", 0.65);
+        Map<String, Double> minDice = Map.of("0001", 0.1, "0003", 0.7);
         for (String c : List.of("0001", "0003")) {
             Path study = dir.resolve("isles" + c);
             int b = NiftiImport.sidecarBValueOf(masks.resolve("sub-strokecase" + c + "_ses-0001_dwi.json"));
@@ -106,6 +111,9 @@ class RealDataAnalysisTest {
                     + "Dice %.3f, sensitivity %.2f, precision %.2f%n", c, b, truthVoxels * ml, foundVoxels * ml,
                     f.lesion().count(), dice, both / truthVoxels, both / Math.max(1, foundVoxels));
             assertTrue(dice >= minDice.get(c), "case " + c + " Dice " + dice);
+            if (c.equals("0003")) {
+                assertEquals(truthVoxels * ml, f.lesion().totalVolumeMl(), 0.40 * truthVoxels * ml, "case 0003 volume");
+            }
             assertTrue(f.lesion().coreVolumeMl() > 0, "restricted core " + f.lesion());
         }
     }
