@@ -38,9 +38,7 @@ final class GradedDiffusion {
         ImageGrid grid = t1.grid();
         float[] t = t1.voxels();
         int n = lesion.length;
-        float[] sorted = t.clone();
-        Arrays.sort(sorted);
-        double brainLevel = 0.15 * sorted[(int) (sorted.length * 0.99)];
+        float brainLevel = NiftiImport.brainLevel(t);
         float[] inBrain = new float[n];
         int m = 0;
         for (int v = 0; v < n; v++) {
@@ -88,17 +86,17 @@ final class GradedDiffusion {
                 truthMask[v] = (byte) (lesionAdc < CORE_ADC ? 1 : 2);
             }
             boolean zeroed = contrast.skullStripped() && !brain;
-            double noisyB0 = zeroed ? 0 : rician(s0, sigma, noise);
-            double noisyTrace = zeroed ? 0 : rician(trace, sigma, noise);
+            double noisyB0 = zeroed ? 0 : PhantomRenderer.rician(s0, sigma, noise);
+            double noisyTrace = zeroed ? 0 : PhantomRenderer.rician(trace, sigma, noise);
             if (b0Written) {
-                dwi[v] = clip(noisyB0);
-                dwi[n + v] = clip(noisyTrace);
+                dwi[v] = NiftiImport.clip(noisyB0);
+                dwi[n + v] = NiftiImport.clip(noisyTrace);
             } else {
-                dwi[v] = clip(noisyTrace);
+                dwi[v] = NiftiImport.clip(noisyTrace);
             }
             double adcNoise = brain && trace > 0
                     ? 1e6 / B_VALUE * Math.hypot(sigma / Math.max(s0, 1), sigma / Math.max(trace, 1)) / Math.sqrt(DIRECTIONS) : 0;
-            adc[v] = brain ? clip(Math.min(4000, d + adcNoise * noise.nextGaussian())) : 0;
+            adc[v] = brain ? NiftiImport.clip(Math.min(4000, d + adcNoise * noise.nextGaussian())) : 0;
         }
         byte[] none = new byte[n];
         int[] bValues = b0Written ? new int[] {0, B_VALUE} : new int[] {B_VALUE};
@@ -161,16 +159,8 @@ final class GradedDiffusion {
         return depth;
     }
 
-    /** Magnitude of a signal with Gaussian noise on both channels, as MR magnitude images are. */
-    private static double rician(double signal, double sigma, SplittableRandom noise) {
-        return Math.hypot(signal + sigma * noise.nextGaussian(), sigma * noise.nextGaussian());
-    }
 
     private static double clamp(double x) {
         return Math.max(0, Math.min(1, x));
-    }
-
-    private static short clip(double v) {
-        return (short) Math.max(0, Math.min(4095, Math.round(v)));
     }
 }

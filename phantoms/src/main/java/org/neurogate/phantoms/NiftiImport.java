@@ -151,9 +151,7 @@ public final class NiftiImport {
 
     /** DWI (b=0, b=1000) and ADC on the T1 grid: brain tissue at normal ADC, the mask at infarct ADC. */
     private static RenderedSeries[] diffusion(Nifti1.Volume t1, byte[] lesion, long seed, double snr) {
-        float[] sorted = t1.voxels().clone();
-        Arrays.sort(sorted);
-        float brainThreshold = 0.15f * sorted[(int) (sorted.length * 0.99)];
+        float brainThreshold = brainLevel(t1.voxels());
         int n = lesion.length;
         short[] dwi = new short[2 * n];
         short[] adc = new short[n];
@@ -199,7 +197,14 @@ public final class NiftiImport {
                 && a.origin().minus(b.origin()).norm() < 0.01;
     }
 
-    private static short clip(double v) {
+    /** The T1 level above which a voxel is brain: 15 % of the 99th percentile (a brain-extracted T1 is 0 outside). */
+    static float brainLevel(float[] t1) {
+        float[] sorted = t1.clone();
+        Arrays.sort(sorted);
+        return 0.15f * sorted[(int) (sorted.length * 0.99)];
+    }
+
+    static short clip(double v) {
         return (short) Math.max(0, Math.min(4095, Math.round(v)));
     }
 

@@ -147,7 +147,7 @@ public final class PhantomRenderer {
         return clip(rician(signal, whiteMatterSignal / snr, noise));
     }
 
-    private static double rician(double signal, double sigma, SplittableRandom noise) {
+    static double rician(double signal, double sigma, SplittableRandom noise) {
         double re = signal + sigma * noise.nextGaussian();
         double im = sigma * noise.nextGaussian();
         return Math.sqrt(re * re + im * im);

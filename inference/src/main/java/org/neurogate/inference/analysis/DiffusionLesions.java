@@ -108,7 +108,7 @@ public record DiffusionLesions(Volume mask, List<Lesion> lesions, String adcSour
         float[] s0 = b0On.voxels();
         double headLevel = headLevel(s0);
         float[] a = inMicroSquareMmPerSecond(adcOn.voxels(), s0, headLevel);
-        float[] s = shadingCorrected(b1000, s0, a);
+        float[] s = shadingCorrected(b1000, s0, a, headLevel);
         int n = s.length;
         // Normal parenchyma: inside the head, ADC in the range of grey and white matter.
         float[] parenchymaB1000 = new float[n];
@@ -295,9 +295,8 @@ public record DiffusionLesions(Volume mask, List<Lesion> lesions, String adcSour
      * than {@link #SHADING_OUTLIER} brighter: a territorial infarct, bright on b0 (T2) and on a
      * trace standing in for a missing b0, would otherwise be taken for shading and divided away.
      */
-    static float[] shadingCorrected(Volume trace, float[] b0, float[] adc) {
+    static float[] shadingCorrected(Volume trace, float[] b0, float[] adc, double head) {
         int n = trace.size();
-        double head = headLevel(b0);
         float[] tissueAdc = new float[n];
         int m = 0;
         for (int v = 0; v < n; v++) {
