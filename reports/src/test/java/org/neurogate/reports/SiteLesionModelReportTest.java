@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.neurogate.inference.analysis.DiffusionLesions;
+import org.neurogate.inference.stroke.DiffusionLesions;
 import org.neurogate.inference.analysis.Findings;
 import org.neurogate.inference.analysis.StudyAnalyzer;
 import org.neurogate.inference.analysis.StudyInput;

@@ -22,7 +22,7 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.neurogate.inference.analysis.NormativeModel;
+import org.neurogate.inference.volumetry.NormativeModel;
 import org.neurogate.persistence.AnalysisQueue;
 import org.neurogate.persistence.ResearchCohort;
 import org.neurogate.reports.content.ReportContent;

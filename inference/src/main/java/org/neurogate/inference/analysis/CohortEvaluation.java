@@ -12,9 +12,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import org.neurogate.inference.brainage.BrainAgeRegression;
+import org.neurogate.inference.midline.MidSagittalPlane;
 import org.neurogate.inference.models.BrainAgeFit;
 import org.neurogate.inference.preprocess.Interpolation;
 import org.neurogate.inference.preprocess.Resampler;
+import org.neurogate.inference.stroke.LesionOverlap;
 import org.neurogate.inference.volume.NiftiFile;
 import org.neurogate.inference.volume.Volume;
 

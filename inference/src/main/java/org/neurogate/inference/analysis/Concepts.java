@@ -1,5 +1,7 @@
 package org.neurogate.inference.analysis;
 
+import org.neurogate.inference.volumetry.NormativeModel;
+
 /**
  * Every code NeuroGate writes, in one place: the concepts of its measurements and segments, the
  * structure of its reports (TID 1500 and the templates it includes), and UCUM units. SNOMED CT (SCT)

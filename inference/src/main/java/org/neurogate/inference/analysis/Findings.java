@@ -3,6 +3,7 @@ package org.neurogate.inference.analysis;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.ArrayList;
 import java.util.List;
+import org.neurogate.inference.volumetry.NormativeModel;
 
 /**
  * Everything the four analyses found in one study. An analysis that could not run is null and its

@@ -11,6 +11,10 @@ import java.util.Optional;
 import java.util.Set;
 import org.neurogate.inference.brainage.BrainAgeManifest;
 import org.neurogate.inference.brainage.BrainAgeModel;
+import org.neurogate.inference.image.Morphology;
+import org.neurogate.inference.midline.BrainFrame;
+import org.neurogate.inference.midline.MidSagittalPlane;
+import org.neurogate.inference.midline.SeptumShift;
 import org.neurogate.inference.models.BrainAgeFit;
 import org.neurogate.inference.models.MeshNetImporter;
 import org.neurogate.inference.models.ModelManifest;
@@ -22,7 +26,13 @@ import org.neurogate.inference.preprocess.Conform;
 import org.neurogate.inference.preprocess.Interpolation;
 import org.neurogate.inference.preprocess.Resampler;
 import org.neurogate.inference.roles.SeriesRole;
+import org.neurogate.inference.stroke.DiffusionLesions;
+import org.neurogate.inference.stroke.WhiteMatterHyperintensities;
 import org.neurogate.inference.volume.Volume;
+import org.neurogate.inference.volumetry.BrainTissue;
+import org.neurogate.inference.volumetry.HippocampalPrior;
+import org.neurogate.inference.volumetry.MciRisk;
+import org.neurogate.inference.volumetry.NormativeModel;
 
 /**
  * Runs the four analyses on one study: stroke lesions (DWI + ADC) and white-matter hyperintensities

@@ -73,7 +73,8 @@ public final class MeshNetImporter {
                 normalisation, "nonzero-box-2-3", "label-map", labels, null, "MIT (brainchop, neuroneural/brainchop)",
                 "Research use; not for diagnosis until validated at the site", "brainchop MeshNet TF.js model " + source
                         + ", " + imported.parameters() + " parameters" + (imported.instanceNormalised()
-                        ? ", instance normalisation after each _gn convolution" : ""), null);
+                        ? ", instance normalisation after each _gn convolution" : ""), null, null,
+                new ModelManifest.Mirror(sidePairs(imported.labels())));
         ModelPack.write(pack, id, imported.onnx(), manifest);
         return imported;
     }
@@ -151,7 +152,31 @@ public final class MeshNetImporter {
         String best = g.node("ArgMax", List.of(x), g.temp("argmax"), "axis", 1L, "keepdims", 1L);
         g.node("Cast", List.of(best), "labels", "to", 1L);
         g.output("labels", 1, 1, -1, -1, -1);
+        // The winning class's log softmax probability, max - logsumexp: what mirror augmentation fuses
+        // the two passes by, at one channel instead of the scores.
+        String top = g.node("ReduceMax", List.of(x), g.temp("top"), "axes", new long[] {1}, "keepdims", 1L);
+        String all = g.node("ReduceLogSumExp", List.of(x), g.temp("logsumexp"), "axes", new long[] {1}, "keepdims", 1L);
+        g.node("Sub", List.of(top, all), Segmenter.CONFIDENCE_OUTPUT);
+        g.output(Segmenter.CONFIDENCE_OUTPUT, 1, 1, -1, -1, -1);
         return new Imported(g.toBytes(), labels(dir, classes), classes, instanceNormalised, parameters);
+    }
+
+    /**
+     * FreeSurfer's lateralised label names as [left, right] pairs ("Left-X" / "Right-X", "ctx-lh-X" /
+     * "ctx-rh-X"), read once at import and written into the manifest, which is what runs use.
+     */
+    static List<List<Integer>> sidePairs(List<String> labels) {
+        List<List<Integer>> pairs = new ArrayList<>();
+        for (int left = 0; left < labels.size(); left++) {
+            String name = labels.get(left);
+            String right = name.startsWith("Left-") ? "Right-" + name.substring(5)
+                    : name.startsWith("ctx-lh-") ? "ctx-rh-" + name.substring(7) : null;
+            int r = right == null ? -1 : labels.indexOf(right);
+            if (r > 0) {
+                pairs.add(List.of(left, r));
+            }
+        }
+        return pairs;
     }
 
     private static String activation(OnnxGraph g, String x, String kind, String layer) throws IOException {

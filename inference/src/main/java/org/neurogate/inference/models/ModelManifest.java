@@ -20,12 +20,14 @@ import java.util.List;
  * @param inputNormalisations one normalisation per input role, for multi-input models whose channels were
  *                       normalised differently (a DWI by its quantiles, an ADC as is); absent: {@code normalisation}
  *                       for every channel
+ * @param mirrorAugmentation present: the model also runs on the input mirrored about the mid-sagittal
+ *                       plane, and the two label maps are fused (see {@link MirrorAugmentation}); absent: one pass
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelManifest(String id, String version, String task, List<String> inputRoles, String targetSpace,
                             String normalisation, String crop, String outputKind, List<Label> labels, String sha256,
                             String licence, @JsonProperty("intended_use") String intendedUse, String source,
-                            String validation, List<String> inputNormalisations) {
+                            String validation, List<String> inputNormalisations, Mirror mirrorAugmentation) {
 
     /**
      * Acute ischaemic lesions from diffusion images: inputs among DWI_B1000, ADC (in 10^-6 mm^2/s),
@@ -43,7 +45,48 @@ public record ModelManifest(String id, String version, String task, List<String>
                          String normalisation, String crop, String outputKind, List<Label> labels, String sha256,
                          String licence, String intendedUse, String source, String validation) {
         this(id, version, task, inputRoles, targetSpace, normalisation, crop, outputKind, labels, sha256, licence,
-                intendedUse, source, validation, null);
+                intendedUse, source, validation, null, null);
+    }
+
+    public ModelManifest(String id, String version, String task, List<String> inputRoles, String targetSpace,
+                         String normalisation, String crop, String outputKind, List<Label> labels, String sha256,
+                         String licence, String intendedUse, String source, String validation,
+                         List<String> inputNormalisations) {
+        this(id, version, task, inputRoles, targetSpace, normalisation, crop, outputKind, labels, sha256, licence,
+                intendedUse, source, validation, inputNormalisations, null);
+    }
+
+    /** The same manifest with the model file's checksum. */
+    public ModelManifest withSha256(String sum) {
+        return new ModelManifest(id, version, task, inputRoles, targetSpace, normalisation, crop, outputKind, labels,
+                sum, licence, intendedUse, source, validation, inputNormalisations, mirrorAugmentation);
+    }
+
+    /**
+     * Mirror test-time augmentation. A network trained without mirrored examples is not left-right
+     * symmetric: MeshNet put 10 % more hippocampus on one side of an exactly symmetric brain.
+     *
+     * @param labelPairs lateralised labels as [left, right] value pairs, swapped in the mirrored pass's
+     *                   output (a left hippocampus seen in the mirror is the right one); empty when the
+     *                   labels do not name a side
+     */
+    public record Mirror(List<List<Integer>> labelPairs) {
+        public Mirror {
+            labelPairs = labelPairs == null ? List.of() : List.copyOf(labelPairs);
+        }
+
+        /** Each label's counterpart on the other side; itself when it has no side. */
+        public int[] counterparts(int labels) {
+            int[] out = new int[labels];
+            for (int i = 0; i < labels; i++) {
+                out[i] = i;
+            }
+            for (List<Integer> pair : labelPairs) {
+                out[pair.get(0)] = pair.get(1);
+                out[pair.get(1)] = pair.get(0);
+            }
+            return out;
+        }
     }
 
     /** The normalisation of each input channel, in the order of {@code inputRoles}. */
@@ -104,6 +147,20 @@ public record ModelManifest(String id, String version, String task, List<String>
             }
             for (String n : inputNormalisations) {
                 oneOf(problems, "inputNormalisations", n, NORMALISATIONS);
+            }
+        }
+        if (mirrorAugmentation != null) {
+            if (!"label-map".equals(outputKind)) {
+                problems.add("mirror augmentation fuses label maps: outputKind must be label-map");
+            }
+            java.util.Set<Integer> seen = new java.util.HashSet<>();
+            for (List<Integer> pair : mirrorAugmentation.labelPairs()) {
+                boolean known = pair != null && pair.size() == 2 && pair.stream().allMatch(
+                        v -> v != null && labels != null && v > 0 && v < labels.size());
+                if (!known || pair.get(0).equals(pair.get(1)) || !seen.add(pair.get(0)) || !seen.add(pair.get(1))) {
+                    problems.add("mirrorAugmentation.labelPairs: " + pair + " must be two distinct labels of the "
+                            + "table above 0, each in one pair only");
+                }
             }
         }
         List<String> lesionInputs = LESION_INPUTS.get(task);

@@ -124,10 +124,7 @@ public record ModelPack(Path directory, List<Model> models) {
         Files.createDirectories(directory);
         Path file = directory.resolve(fileName + ".onnx");
         Files.write(file, onnx);
-        ModelManifest withSum = new ModelManifest(manifest.id(), manifest.version(), manifest.task(), manifest.inputRoles(),
-                manifest.targetSpace(), manifest.normalisation(), manifest.crop(), manifest.outputKind(),
-                manifest.labels(), sha256(file), manifest.licence(), manifest.intendedUse(), manifest.source(),
-                manifest.validation(), manifest.inputNormalisations());
+        ModelManifest withSum = manifest.withSha256(sha256(file));
         JSON.writerWithDefaultPrettyPrinter().writeValue(directory.resolve(fileName + ".json").toFile(), withSum);
         return file;
     }

@@ -39,6 +39,17 @@ public final class ModelRunner {
         return new Output(output, nativeGrid);
     }
 
+    /**
+     * A label-map model's labels of an input already in its space, with each voxel's confidence when
+     * {@code withConfidence} (for {@link MirrorAugmentation}).
+     */
+    public static Segmenter.Scored labels(InferenceEngine engine, ModelPack.Model model, Volume modelSpaceInput,
+                                          boolean withConfidence) throws OrtException {
+        ModelManifest m = model.manifest();
+        return Segmenter.segment(engine, model.onnx(), java.util.List.of(modelSpaceInput), m.channelNormalisations(),
+                m.segmenterCrop(), withConfidence);
+    }
+
     /** Volume in mL of the voxels whose label is one of {@code labels}. */
     public static double volumeMl(Volume labelMap, int... labels) {
         long count = 0;

@@ -97,7 +97,7 @@ public final class ReferencePack {
 
     /**
      * CSF, grey and white matter by distance to each class's anchor on a tissue-anchored scale (CSF 0,
-     * grey 1, white 2; see {@code org.neurogate.inference.analysis.BrainTissue}): the nearest anchor
+     * grey 1, white 2; see {@code org.neurogate.inference.volumetry.BrainTissue}): the nearest anchor
      * wins, so a voxel half grey and half white falls on the class boundary and partial-volume errors
      * cancel in the volumes. Unsmoothed: smoothing would erase the thin cortex and septum.
      */

@@ -43,6 +43,29 @@ public final class Segmenter {
      */
     public static Volume segment(InferenceEngine engine, Path model, List<Volume> channels,
                                  List<Normalisation> normalisations, Crop crop) throws OrtException {
+        return segment(engine, model, channels, normalisations, crop, false).labels();
+    }
+
+    /**
+     * A label map and, per voxel, how sure the model was of it.
+     *
+     * @param confidence the natural log of the chosen class's softmax probability (0 = certain; voxels
+     *                   outside the crop box are certain background); null when not asked for
+     */
+    public record Scored(Volume labels, float[] confidence) {
+    }
+
+    /** The name of the per-voxel log-probability output of a model that ends in its own arg-max. */
+    public static final String CONFIDENCE_OUTPUT = "confidence";
+
+    /**
+     * As {@link #segment(InferenceEngine, Path, List, List, Crop)}, with each voxel's confidence when
+     * {@code withConfidence}: from the class scores, or from the model's {@value #CONFIDENCE_OUTPUT}
+     * output when it gives its arg-max only.
+     */
+    public static Scored segment(InferenceEngine engine, Path model, List<Volume> channels,
+                                 List<Normalisation> normalisations, Crop crop, boolean withConfidence)
+            throws OrtException {
         Volume input = channels.get(0);
         for (Volume c : channels) {
             if (c.nx() != input.nx() || c.ny() != input.ny() || c.nz() != input.nz()) {
@@ -58,7 +81,7 @@ public final class Segmenter {
         if (crop.enabled()) {
             int[][] box = nonZeroBox(normalised.get(0));
             if (box == null) {
-                return input.blank();
+                return new Scored(input.blank(), withConfidence ? new float[input.size()] : null);
             }
             int[] n = {input.nx(), input.ny(), input.nz()};
             for (int a = 0; a < 3; a++) {
@@ -83,15 +106,30 @@ public final class Segmenter {
         // i fastest: as a C-order tensor the block is (k, j, i), the order the importer's kernels expect.
         // The arg-max is read straight from the output tensor: a 256^3 x 18 score volume is 1.2 GB.
         float[] labels = new float[input.size()];
-        engine.run(model, block, new long[] {1, channels.size(), dk, dj, di}, (scores, shape) -> {
+        float[] confidence = withConfidence ? new float[input.size()] : null;
+        String inputName = engine.session(model).getInputNames().iterator().next();
+        engine.runOutputs(model, java.util.Map.of(inputName, new InferenceEngine.Tensor(block,
+                new long[] {1, channels.size(), dk, dj, di})), (outputs, shapes) -> {
+            java.util.Iterator<String> names = outputs.keySet().iterator();
+            String first = names.next();
+            java.nio.FloatBuffer scores = outputs.get(first);
             // One channel: the model already ends in its arg-max. Several: class scores.
-            int classes = (int) shape[1];
+            int classes = (int) shapes.get(first)[1];
+            java.nio.FloatBuffer given = outputs.get(CONFIDENCE_OUTPUT);
+            if (withConfidence && classes == 1 && given == null) {
+                throw new IllegalArgumentException(model.getFileName() + " gives its arg-max only, with no '"
+                        + CONFIDENCE_OUTPUT + "' output: mirror augmentation has nothing to fuse by (re-import it)");
+            }
             for (int k = 0; k < dk; k++) {
                 for (int j = 0; j < dj; j++) {
                     for (int i = 0; i < di; i++) {
                         int v = (k * dj + j) * di + i;
+                        int target = input.index(lo[0] + i, lo[1] + j, lo[2] + k);
                         if (classes == 1) {
-                            labels[input.index(lo[0] + i, lo[1] + j, lo[2] + k)] = Math.round(scores.get(v));
+                            labels[target] = Math.round(scores.get(v));
+                            if (confidence != null) {
+                                confidence[target] = given.get(v);
+                            }
                             continue;
                         }
                         int best = 0;
@@ -103,13 +141,20 @@ public final class Segmenter {
                                 best = c;
                             }
                         }
-                        labels[input.index(lo[0] + i, lo[1] + j, lo[2] + k)] = best;
+                        labels[target] = best;
+                        if (confidence != null) {
+                            double sum = 0;
+                            for (int c = 0; c < classes; c++) {
+                                sum += Math.exp(scores.get(c * voxels + v) - bestScore);
+                            }
+                            confidence[target] = (float) -Math.log(sum);
+                        }
                     }
                 }
             }
             return null;
         });
-        return input.withVoxels(labels);
+        return new Scored(input.withVoxels(labels), confidence);
     }
 
     /** The intensity normalisation a model was trained with. */

@@ -83,8 +83,20 @@ public final class InferenceEngine implements AutoCloseable {
         return run(model, Map.of(inputName, new Tensor(input, shape)), reader);
     }
 
+    /** Reads every output of a run, by name, while they are still in native memory. */
+    @FunctionalInterface
+    public interface OutputsReader<R> {
+        R read(Map<String, FloatBuffer> values, Map<String, long[]> shapes);
+    }
+
     /** Runs a model with named float inputs (e.g. an image and the patient's sex); its first output to {@code reader}. */
     public <R> R run(Path model, Map<String, Tensor> inputs, OutputReader<R> reader) throws OrtException {
+        String first = session(model).getOutputNames().iterator().next();
+        return runOutputs(model, inputs, (values, shapes) -> reader.read(values.get(first), shapes.get(first)));
+    }
+
+    /** Runs a model with named float inputs and hands all its float outputs to {@code reader}. */
+    public <R> R runOutputs(Path model, Map<String, Tensor> inputs, OutputsReader<R> reader) throws OrtException {
         OrtSession session = session(model);
         for (Map.Entry<String, Tensor> in : inputs.entrySet()) {
             long needed = Arrays.stream(in.getValue().shape()).reduce(1, (a, b) -> a * b);
@@ -107,8 +119,14 @@ public final class InferenceEngine implements AutoCloseable {
                             FloatBuffer.wrap(in.getValue().values()), in.getValue().shape()));
                 }
                 try (OrtSession.Result result = session.run(tensors, options)) {
-                    OnnxTensor out = (OnnxTensor) result.get(0);
-                    return reader.read(out.getFloatBuffer(), out.getInfo().getShape());
+                    Map<String, FloatBuffer> values = new java.util.LinkedHashMap<>();
+                    Map<String, long[]> shapes = new java.util.LinkedHashMap<>();
+                    for (Map.Entry<String, ai.onnxruntime.OnnxValue> out : result) {
+                        OnnxTensor tensor = (OnnxTensor) out.getValue();
+                        values.put(out.getKey(), tensor.getFloatBuffer());
+                        shapes.put(out.getKey(), tensor.getInfo().getShape());
+                    }
+                    return reader.read(values, shapes);
                 }
             } catch (OrtException e) {
                 if (closing) {

@@ -8,7 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.neurogate.inference.image.LinearAlgebra;
+import org.neurogate.inference.midline.MidSagittalPlane;
+import org.neurogate.inference.stroke.DiffusionLesions;
 import org.neurogate.inference.volume.Volume;
+import org.neurogate.inference.volumetry.BrainTissue;
+import org.neurogate.inference.volumetry.MciRisk;
+import org.neurogate.inference.volumetry.NormativeModel;
 
 /** Known answers for the analyses' arithmetic and geometry. */
 class AnalysisMathsTest {

@@ -18,6 +18,7 @@ import org.neurogate.inference.models.MeshNetImporter;
 import org.neurogate.inference.onnx.InferenceEngine;
 import org.neurogate.inference.onnx.InferenceSettings;
 import org.neurogate.inference.roles.SeriesRoleRules;
+import org.neurogate.inference.volumetry.NormativeModel;
 import org.neurogate.phantoms.AcquisitionOptions;
 import org.neurogate.phantoms.NiftiImport;
 import org.neurogate.phantoms.SeriesRole;
@@ -48,15 +49,34 @@ class RealDataAnalysisTest {
     void healthyVolunteersScannerAdcHasNoIschaemicCore(@TempDir Path dir) throws Exception {
         Path study = DATA.resolve("dicom-siemens-xa30-enhanced");
         assumeTrue(Files.isDirectory(study), "../shared/data is absent; skipping");
-        Findings f = referenceOnly(dir).analyze(StudyInput.read(study, SeriesRoleRules.defaults())).findings();
-        assertNotNull(f.lesion(), "diffusion analysed: " + f.notAssessed());
-        assertEquals(0, f.lesion().coreVolumeMl(), "ischaemic core on a healthy volunteer");
-        assertEquals(0, f.lesion().count());
+        Findings f = healthyDiffusion(study, dir);
         // Its trace is b=2500; the analysis says it worked on a computed b=1000 image.
         assertTrue(f.qcNotes().stream().anyMatch(n -> n.contains("b=2500")), f.qcNotes().toString());
         // The reference pack's mask does not fit this real T1: the T1 analyses say so, with no numbers.
         assertTrue(f.mci() == null && f.notAssessed().stream().anyMatch(n -> n.contains("intracranial mask failed QC")),
                 f.notAssessed().toString());
+    }
+
+    /**
+     * A real Philips DTI of a healthy volunteer, read through its DICOMDIR folder: twelve b=1000
+     * directions and five b~0 volumes, no scanner ADC (it is computed), a 64 mm slab. No lesion.
+     */
+    @Test
+    void healthyVolunteersPhilipsDiffusionHasNoLesion(@TempDir Path dir) throws Exception {
+        Path study = DATA.resolve("dicom-philips-dwi-dicomdir");
+        assumeTrue(Files.isDirectory(study), "../shared/data is absent; skipping");
+        healthyDiffusion(study, dir);
+    }
+
+    /** A healthy volunteer's study analysed with the reference pack: diffusion analysed, no lesion, no core. */
+    private static Findings healthyDiffusion(Path study, Path dir) throws Exception {
+        Findings f = referenceOnly(dir).analyze(StudyInput.read(study, SeriesRoleRules.defaults())).findings();
+        assertNotNull(f.lesion(), "diffusion analysed: " + f.notAssessed());
+        System.out.println(study.getFileName() + ": " + f.lesion().count() + " lesions, " + f.lesion().totalVolumeMl()
+                + " mL, core " + f.lesion().coreVolumeMl() + " mL");
+        assertEquals(0, f.lesion().count(), "lesions on a healthy volunteer");
+        assertEquals(0, f.lesion().coreVolumeMl(), "ischaemic core on a healthy volunteer");
+        return f;
     }
 
     /**

@@ -20,9 +20,14 @@ import org.neurogate.inference.onnx.InferenceSettings;
 import org.neurogate.inference.preprocess.Interpolation;
 import org.neurogate.inference.preprocess.Resampler;
 import org.neurogate.inference.roles.SeriesRole;
+import org.neurogate.inference.roles.SeriesRoleRules;
 import org.neurogate.inference.volume.NiftiFile;
 import org.neurogate.inference.volume.Volume;
+import org.neurogate.phantoms.AcquisitionOptions;
+import org.neurogate.phantoms.NiftiImport;
+import org.neurogate.phantoms.anatomy.Subject;
 import org.neurogate.phantoms.geometry.Rotation;
+import org.neurogate.phantoms.geometry.Vec3;
 
 /**
  * The exactly left-right symmetric MNI152 2009a template (true midline shift 0 mm, every true asymmetry
@@ -39,6 +44,8 @@ class SymmetricTemplateTest {
         {10, -10, 8}};
     static final double MAX_SHIFT_MM = 0.5;
     static final double MAX_REFERENCE_ASYMMETRY_PCT = 2;
+    static final double MAX_MESHNET_ASYMMETRY_PCT = 3;
+    static final double MESHNET_ICV_CV_FLOOR = 0.02;
     static final double MAX_ICV_CV = 0.01;
     static final double MAX_HIPPOCAMPAL_CV = 0.03;
 
@@ -65,34 +72,52 @@ class SymmetricTemplateTest {
                 System.err);
         for (boolean resampled : new boolean[] {false, true}) {
             List<Posed> results = analyse(analyzer, resampled);
-            for (Posed p : results) {
-                Findings.Midline m = p.findings().midline();
-                Findings.Mci mci = p.findings().mci();
-                assertTrue(Math.abs(m.shiftMm()) <= MAX_SHIFT_MM, p.pose() + ": shift " + m.shiftMm() + " mm");
-                double[] indices = {m.greyMatterAsymmetryPct(), m.whiteMatterAsymmetryPct(), m.ventricleAsymmetryPct(),
-                    mci.hippocampalAsymmetryPct()};
-                for (double ai : indices) {
-                    assertTrue(Math.abs(ai) <= MAX_REFERENCE_ASYMMETRY_PCT, p.pose() + ": asymmetry indices (GM, WM, "
-                            + "ventricles, hippocampi) " + java.util.Arrays.toString(indices) + " %");
-                }
-            }
-            double icvCv = cv(results, f -> f.mci().icvMl());
-            double hippocampalCv = Math.max(cv(results, f -> f.mci().hippocampusLeftMl()),
-                    cv(results, f -> f.mci().hippocampusRightMl()));
-            System.out.printf(Locale.ROOT, "symmetric template, reference pack, %s: ICV CV %.2f %%, hippocampal CV %.2f %%%n",
-                    resampled ? "resampled" : "oblique", 100 * icvCv, 100 * hippocampalCv);
-            assertTrue(icvCv <= MAX_ICV_CV, "ICV CV across poses " + icvCv);
-            assertTrue(hippocampalCv <= MAX_HIPPOCAMPAL_CV, "hippocampal CV across poses " + hippocampalCv);
+            results.forEach(p -> assertNoShiftNorAsymmetry(p, MAX_REFERENCE_ASYMMETRY_PCT));
+            double[] cvs = volumeCvs(results, "reference pack, " + (resampled ? "resampled" : "oblique"));
+            assertTrue(cvs[0] <= MAX_ICV_CV, "ICV CV across poses " + cvs[0]);
+            assertTrue(cvs[1] <= MAX_HIPPOCAMPAL_CV, "hippocampal CV across poses " + cvs[1]);
         }
     }
 
     /**
-     * mindgrab + model18cls: no false midline shift at any pose. Its asymmetry indices and volumes are
-     * printed: the network is not mirror-symmetric and depends on pose, which mirror test-time
-     * augmentation and a canonical pose are still to remove.
+     * The two most oblique poses as a scanner would send them: each written as a DICOM series whose
+     * ImageOrientationPatient carries the tilt, read back by geometry alone, and analysed.
      */
     @Test
-    void theMeshNetPackFindsNoShift(@TempDir Path dir) throws Exception {
+    void obliqueDicomSeriesOfTheTemplateShowNoShiftAndNoAsymmetry(@TempDir Path dir) throws Exception {
+        assumeTrue(Files.isRegularFile(TEMPLATE), "../shared/data is absent; skipping");
+        StudyAnalyzer analyzer = AnalysisCli.analyzer(engine, Map.of("NEUROGATE_DATA_DIR", dir.resolve("none").toString()),
+                System.err);
+        Volume template = NiftiFile.read(TEMPLATE);
+        double[][] poses = {{10, -10, 8}, {0, 15, 0}};
+        for (int i = 0; i < poses.length; i++) {
+            double[] pose = poses[i];
+            Path nifti = dir.resolve("pose" + i + ".nii.gz");
+            NiftiFile.write(oblique(template, Rotation.fromYawRollPitch(pose[0], pose[1], pose[2])), nifti, false);
+            Path study = dir.resolve("study" + i);
+            Subject subject = new Subject(40 + i, 60, Subject.Sex.M, Subject.Diagnosis.CN, 0, 0, 0, Vec3.ZERO, 0, 0, 0);
+            NiftiImport.write(nifti, org.neurogate.phantoms.SeriesRole.T1, null, subject, new AcquisitionOptions(
+                    AcquisitionOptions.Plane.AXIAL, 0, false, AcquisitionOptions.EXPLICIT_LITTLE_ENDIAN, 30), null, study);
+            StudyInput input = StudyInput.read(study.resolve("dicom"), SeriesRoleRules.defaults());
+            double[] row = input.get(SeriesRole.T1).volume().axis(0);
+            Findings f = analyzer.analyze(input).findings();
+            String name = String.format(Locale.ROOT, "oblique DICOM yaw %.0f roll %.0f pitch %.0f (row direction %s)",
+                    pose[0], pose[1], pose[2], java.util.Arrays.toString(row));
+            assertTrue(Math.abs(row[0]) < 0.999, name + ": the tilt must survive DICOM");
+            assertNotNull(f.midline(), name + ": " + f.notAssessed());
+            assertNotNull(f.mci(), name + ": " + f.notAssessed());
+            System.out.printf(Locale.ROOT, "symmetric template %s: shift %s mm, asymmetry %s %%%n", name,
+                    f.midline().shiftMm(), java.util.Arrays.toString(asymmetries(f)));
+            assertNoShiftNorAsymmetry(new Posed(name, f), MAX_REFERENCE_ASYMMETRY_PCT);
+        }
+    }
+
+    /**
+     * mindgrab + model18cls, each with mirror test-time augmentation: no false midline shift and no
+     * asymmetry at any pose; hippocampal volumes that hold across poses.
+     */
+    @Test
+    void theMeshNetPackFindsNoShiftAndNoAsymmetry(@TempDir Path dir) throws Exception {
         assumeTrue(Files.isRegularFile(TEMPLATE), "../shared/data is absent; skipping");
         Path pack = dir.resolve("meshnet");
         for (String model : List.of("mindgrab", "model18cls")) {
@@ -100,11 +125,41 @@ class SymmetricTemplateTest {
         }
         StudyAnalyzer analyzer = AnalysisCli.analyzer(engine, Map.of("NEUROGATE_MODEL_PACKS", pack.toString(),
                 "NEUROGATE_DATA_DIR", dir.resolve("none").toString()), System.err);
-        for (Posed p : analyse(analyzer, false)) {
-            Findings.Midline m = p.findings().midline();
-            assertNotNull(m.shiftMm(), p.pose() + ": " + p.findings().notAssessed());
-            assertTrue(Math.abs(m.shiftMm()) <= MAX_SHIFT_MM, p.pose() + ": shift " + m.shiftMm() + " mm");
+        List<Posed> results = analyse(analyzer, false);
+        results.forEach(p -> assertNoShiftNorAsymmetry(p, MAX_MESHNET_ASYMMETRY_PCT));
+        double[] cvs = volumeCvs(results, "MeshNet pack, oblique");
+        // #17's 1 % is not met: MeshNet sees each pose as acquired (a canonical pose before it is still
+        // to do), and its ICV of one head runs 1651-1714 mL, a 1.5 % CV. This floor keeps it from growing.
+        assertTrue(cvs[0] <= MESHNET_ICV_CV_FLOOR, "ICV CV across poses " + cvs[0]);
+        assertTrue(cvs[1] <= MAX_HIPPOCAMPAL_CV, "hippocampal CV across poses " + cvs[1]);
+    }
+
+    /** GM, WM, ventricle and hippocampal asymmetry indices, in %. */
+    private static double[] asymmetries(Findings f) {
+        Findings.Midline m = f.midline();
+        return new double[] {m.greyMatterAsymmetryPct(), m.whiteMatterAsymmetryPct(), m.ventricleAsymmetryPct(),
+            f.mci().hippocampalAsymmetryPct()};
+    }
+
+    private static void assertNoShiftNorAsymmetry(Posed p, double maxAsymmetryPct) {
+        Findings.Midline m = p.findings().midline();
+        assertNotNull(m.shiftMm(), p.pose() + ": " + p.findings().notAssessed());
+        assertTrue(Math.abs(m.shiftMm()) <= MAX_SHIFT_MM, p.pose() + ": shift " + m.shiftMm() + " mm");
+        double[] indices = asymmetries(p.findings());
+        for (double ai : indices) {
+            assertTrue(Math.abs(ai) <= maxAsymmetryPct, p.pose() + ": asymmetry indices (GM, WM, ventricles, "
+                    + "hippocampi) " + java.util.Arrays.toString(indices) + " %");
         }
+    }
+
+    /** [ICV CV, the larger hippocampal CV] across poses, printed. */
+    private static double[] volumeCvs(List<Posed> results, String what) {
+        double icvCv = cv(results, f -> f.mci().icvMl());
+        double hippocampalCv = Math.max(cv(results, f -> f.mci().hippocampusLeftMl()),
+                cv(results, f -> f.mci().hippocampusRightMl()));
+        System.out.printf(Locale.ROOT, "symmetric template, %s: ICV CV %.2f %%, hippocampal CV %.2f %%%n", what,
+                100 * icvCv, 100 * hippocampalCv);
+        return new double[] {icvCv, hippocampalCv};
     }
 
     private static List<Posed> analyse(StudyAnalyzer analyzer, boolean resampled) throws Exception {

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.neurogate.inference.analysis.NormativeModel;
+import org.neurogate.inference.volumetry.NormativeModel;
 
 /**
  * What a report says about one analysis, whatever shows it: the measurement table with norms and

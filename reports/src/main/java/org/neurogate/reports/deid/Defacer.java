@@ -8,8 +8,8 @@ import com.pixelmed.dicom.SequenceAttribute;
 import com.pixelmed.dicom.TagFromName;
 import java.util.ArrayList;
 import java.util.List;
-import org.neurogate.inference.analysis.Components;
-import org.neurogate.inference.analysis.Morphology;
+import org.neurogate.inference.image.Components;
+import org.neurogate.inference.image.Morphology;
 import org.neurogate.inference.volume.Volume;
 
 /**

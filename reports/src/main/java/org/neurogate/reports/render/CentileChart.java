@@ -2,7 +2,7 @@ package org.neurogate.reports.render;
 
 import java.util.Locale;
 import java.util.function.DoubleFunction;
-import org.neurogate.inference.analysis.NormativeModel;
+import org.neurogate.inference.volumetry.NormativeModel;
 
 /**
  * A normative chart as an SVG: the 5th, 25th, 50th, 75th and 95th centile curves of a volume over age,

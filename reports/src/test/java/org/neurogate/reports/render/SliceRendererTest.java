@@ -142,13 +142,13 @@ class SliceRendererTest {
 
     private static boolean centileChartHasItsCurves() {
         String svg = CentileChart.svg("c", "Left hippocampus", "mL",
-                age -> new org.neurogate.inference.analysis.NormativeModel.Centiles(3.0, 3.5, 4.0), 40, 90, 60.0, 3.5);
+                age -> new org.neurogate.inference.volumetry.NormativeModel.Centiles(3.0, 3.5, 4.0), 40, 90, 60.0, 3.5);
         return svg.split("class=\"centile\"").length == 6 && svg.contains("class=\"patient\"");
     }
 
     @Test
     void centileCurvesFollowTheTwoSidedNormalModel() {
-        var c = new org.neurogate.inference.analysis.NormativeModel.Centiles(3.0, 3.5, 4.3);
+        var c = new org.neurogate.inference.volumetry.NormativeModel.Centiles(3.0, 3.5, 4.3);
         assertEquals(3.0, CentileChart.valueAtZ(c, -1.6449), 1e-9);
         assertEquals(4.3, CentileChart.valueAtZ(c, 1.6449), 1e-9);
         assertEquals(3.5 + 0.6745 * 0.8 / 1.6449, CentileChart.valueAtZ(c, 0.6745), 1e-9);

@@ -1,4 +1,4 @@
-package org.neurogate.inference.analysis;
+package org.neurogate.inference.image;
 
 /** Binary erosion and dilation with a 3 x 3 x 3 cube on an nx * ny * nz grid (outside counts as empty). */
 public final class Morphology {

@@ -1,5 +1,6 @@
-package org.neurogate.inference.analysis;
+package org.neurogate.inference.midline;
 
+import org.neurogate.inference.image.LinearAlgebra;
 import org.neurogate.inference.volume.Volume;
 
 /**

@@ -1,4 +1,4 @@
-package org.neurogate.inference.analysis;
+package org.neurogate.inference.image;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.neurogate.inference.analysis;
+package org.neurogate.inference.volumetry;
 
 import java.util.Map;
 

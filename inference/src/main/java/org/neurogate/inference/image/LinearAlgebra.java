@@ -1,13 +1,13 @@
-package org.neurogate.inference.analysis;
+package org.neurogate.inference.image;
 
 /** The few vector and matrix operations the geometry and the fits need, on plain arrays. */
-final class LinearAlgebra {
+public final class LinearAlgebra {
 
     private LinearAlgebra() {
     }
 
     /** Gaussian elimination with partial pivoting. */
-    static double[] solve(double[][] a, double[] b) {
+    public static double[] solve(double[][] a, double[] b) {
         int n = b.length;
         double[][] m = new double[n][];
         double[] y = b.clone();
@@ -46,16 +46,16 @@ final class LinearAlgebra {
         return x;
     }
 
-    static double[] cross(double[] a, double[] b) {
+    public static double[] cross(double[] a, double[] b) {
         return new double[] {a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]};
     }
 
-    static double[] normalise(double[] a) {
+    public static double[] normalise(double[] a) {
         double n = Math.sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2]);
         return new double[] {a[0] / n, a[1] / n, a[2] / n};
     }
 
-    static double dot(double[] x, double[] y) {
+    public static double dot(double[] x, double[] y) {
         return x[0] * y[0] + x[1] * y[1] + x[2] * y[2];
     }
 }

@@ -1,5 +1,7 @@
-package org.neurogate.inference.analysis;
+package org.neurogate.inference.volumetry;
 
+import org.neurogate.inference.image.Components;
+import org.neurogate.inference.midline.BrainFrame;
 import org.neurogate.inference.volume.Volume;
 
 /**

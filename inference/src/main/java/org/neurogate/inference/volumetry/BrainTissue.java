@@ -1,11 +1,14 @@
-package org.neurogate.inference.analysis;
+package org.neurogate.inference.volumetry;
 
 import ai.onnxruntime.OrtException;
 import java.util.Arrays;
 import java.util.regex.Pattern;
+import org.neurogate.inference.analysis.ModelUse;
+import org.neurogate.inference.midline.MidSagittalPlane;
+import org.neurogate.inference.models.MirrorAugmentation;
 import org.neurogate.inference.models.ModelManifest;
-import org.neurogate.inference.models.ModelRunner;
 import org.neurogate.inference.models.ModelPack;
+import org.neurogate.inference.models.ModelRunner;
 import org.neurogate.inference.models.Segmenter;
 import org.neurogate.inference.onnx.InferenceEngine;
 import org.neurogate.inference.preprocess.Conform;
@@ -63,9 +66,32 @@ public record BrainTissue(Volume conformedT1, Volume labels, double[] centres, M
      */
     public static BrainTissue fromStructureModel(InferenceEngine engine, Volume t1, ModelPack.Model maskModel,
                                                  ModelPack.Model structureModel) throws OrtException {
-        Volume structures = ModelRunner.run(engine, structureModel, t1).modelSpace();
         Volume conformed = Conform.conform(t1, 256, 1.0, Interpolation.LINEAR);
-        float[] m = maskModel == null ? null : ModelRunner.run(engine, maskModel, t1).modelSpace().voxels();
+        boolean mirrorStructures = structureModel.manifest().mirrorAugmentation() != null;
+        boolean mirrorMask = maskModel != null && maskModel.manifest().mirrorAugmentation() != null;
+        Segmenter.Scored structures = ModelRunner.labels(engine, structureModel, conformed, mirrorStructures);
+        Segmenter.Scored mask = maskModel == null ? null : ModelRunner.labels(engine, maskModel, conformed, mirrorMask);
+        BrainTissue single = fromLabels(conformed, structures.labels(), mask, maskModel, structureModel);
+        if (!mirrorStructures && !mirrorMask) {
+            return single;
+        }
+        // The mirror is the head's own mid-sagittal plane, found on the first pass's tissue; the
+        // analysis fits it again on the fused labels.
+        double[] c = single.centres();
+        MidSagittalPlane plane = MidSagittalPlane.estimate(conformed, single.labels(), (c[2] - c[0]) / 2);
+        if (mirrorStructures) {
+            structures = MirrorAugmentation.fused(engine, structureModel, conformed, plane.normal(), plane.offsetMm(),
+                    structures);
+        }
+        if (mirrorMask) {
+            mask = MirrorAugmentation.fused(engine, maskModel, conformed, plane.normal(), plane.offsetMm(), mask);
+        }
+        return fromLabels(conformed, structures.labels(), mask, maskModel, structureModel);
+    }
+
+    private static BrainTissue fromLabels(Volume conformed, Volume structures, Segmenter.Scored mask,
+                                          ModelPack.Model maskModel, ModelPack.Model structureModel) {
+        float[] m = mask == null ? null : mask.labels().voxels();
         int[] group = new int[256];
         for (ModelManifest.Label l : structureModel.manifest().labels()) {
             String name = l.name();
@@ -148,12 +174,12 @@ public record BrainTissue(Volume conformedT1, Volume labels, double[] centres, M
     }
 
     /** Piecewise linear through (csf, 0), (grey, 1), (white, 2), extended linearly beyond both ends. */
-    static double anchor(double x, double[] c) {
+    public static double anchor(double x, double[] c) {
         return x < c[1] ? (x - c[0]) / (c[1] - c[0]) : 1 + (x - c[1]) / (c[2] - c[1]);
     }
 
     /** The three k-means centres ({@link IntensityClusters#kMeans3}), each moved to its histogram peak. */
-    static double[] kMeans3(float[] values) {
+    public static double[] kMeans3(float[] values) {
         float[] sorted = values.clone();
         Arrays.sort(sorted);
         return modes(sorted, IntensityClusters.kMeans3(values));

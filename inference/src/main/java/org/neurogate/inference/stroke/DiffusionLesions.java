@@ -1,8 +1,11 @@
-package org.neurogate.inference.analysis;
+package org.neurogate.inference.stroke;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.neurogate.inference.image.Components;
+import org.neurogate.inference.image.LinearAlgebra;
+import org.neurogate.inference.midline.MidSagittalPlane;
 import org.neurogate.inference.preprocess.Interpolation;
 import org.neurogate.inference.preprocess.Resampler;
 import org.neurogate.inference.volume.Volume;
@@ -43,7 +46,7 @@ public record DiffusionLesions(Volume mask, List<Lesion> lesions, String adcSour
     /** A lesion's mean ADC is below this multiple of normal parenchyma. */
     static final double LESION_ADC_RATIO = 0.85;
     /** The smallest lesion reported: isolated voxels of noise are not infarcts. */
-    static final double MIN_LESION_ML = 0.1;
+    public static final double MIN_LESION_ML = 0.1;
 
     /** @param hemisphere "left" or "right" of the mid-sagittal plane, by the lesion's centroid */
     public record Lesion(double volumeMl, double coreVolumeMl, String hemisphere, double[] centroidPatient) {
@@ -245,7 +248,7 @@ public record DiffusionLesions(Volume mask, List<Lesion> lesions, String adcSour
      * a mean above a third of the upper class's (background noise is a few per cent of tissue even
      * at SNR 5), and every positive voxel is then inside.
      */
-    static double headLevel(float[] image) {
+    public static double headLevel(float[] image) {
         double t = otsu(image);
         double below = 0;
         double above = 0;
@@ -269,7 +272,7 @@ public record DiffusionLesions(Volume mask, List<Lesion> lesions, String adcSour
      * tissue lies near 800 x 10^-6 mm^2/s, so a median inside the head below 0.1 means mm^2/s and
      * below 10 means 10^-3 mm^2/s (both occur among ISLES'22 sites). Negative values (fit noise) are 0.
      */
-    static float[] inMicroSquareMmPerSecond(float[] adc, float[] head, double headLevel) {
+    public static float[] inMicroSquareMmPerSecond(float[] adc, float[] head, double headLevel) {
         float[] inside = new float[adc.length];
         int m = 0;
         for (int i = 0; i < adc.length; i++) {
@@ -457,12 +460,12 @@ public record DiffusionLesions(Volume mask, List<Lesion> lesions, String adcSour
         return out;
     }
 
-    static boolean sameGrid(Volume a, Volume b) {
+    public static boolean sameGrid(Volume a, Volume b) {
         return a.nx() == b.nx() && a.ny() == b.ny() && a.nz() == b.nz() && Arrays.equals(a.origin(), b.origin())
                 && Arrays.equals(a.direction(), b.direction()) && Arrays.equals(a.spacing(), b.spacing());
     }
 
-    static double median(float[] values) {
+    public static double median(float[] values) {
         float[] v = values.clone();
         Arrays.sort(v);
         return v[v.length / 2];

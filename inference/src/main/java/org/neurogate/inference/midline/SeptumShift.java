@@ -1,7 +1,8 @@
-package org.neurogate.inference.analysis;
+package org.neurogate.inference.midline;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.neurogate.inference.image.LinearAlgebra;
 import org.neurogate.inference.preprocess.Resampler;
 import org.neurogate.inference.volume.Volume;
 

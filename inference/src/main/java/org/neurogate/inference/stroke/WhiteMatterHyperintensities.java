@@ -1,5 +1,7 @@
-package org.neurogate.inference.analysis;
+package org.neurogate.inference.stroke;
 
+import org.neurogate.inference.image.Components;
+import org.neurogate.inference.image.Morphology;
 import org.neurogate.inference.preprocess.Interpolation;
 import org.neurogate.inference.preprocess.Resampler;
 import org.neurogate.inference.volume.Volume;

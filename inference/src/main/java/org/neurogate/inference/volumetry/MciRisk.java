@@ -1,7 +1,8 @@
-package org.neurogate.inference.analysis;
+package org.neurogate.inference.volumetry;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.neurogate.inference.analysis.Findings;
 
 /**
  * A risk score for MCI-like atrophy: the probability (in %) that the normative z-scores came from

@@ -1,15 +1,16 @@
-package org.neurogate.inference.analysis;
+package org.neurogate.inference.stroke;
 
+import org.neurogate.inference.image.Components;
 import org.neurogate.inference.volume.Volume;
 
 /** Voxel and lesion-wise agreement of two lesion masks on the same grid. */
-final class LesionOverlap {
+public final class LesionOverlap {
 
     private LesionOverlap() {
     }
 
     /** [Dice, lesion-wise F1]: a lesion counts as found when any voxel of it overlaps the other mask. */
-    static double[] score(Volume found, Volume truth) {
+    public static double[] score(Volume found, Volume truth) {
         return score(found, truth, 0);
     }
 
@@ -17,7 +18,7 @@ final class LesionOverlap {
      * As {@link #score(Volume, Volume)}, with true lesions smaller than {@code minTruthMl} left out of
      * the lesion-wise count: below the smallest lesion the detector reports, they cannot be found.
      */
-    static double[] score(Volume found, Volume truth, double minTruthMl) {
+    public static double[] score(Volume found, Volume truth, double minTruthMl) {
         float[] a = found.voxels();
         float[] b = truth.voxels();
         boolean[] ma = new boolean[a.length];

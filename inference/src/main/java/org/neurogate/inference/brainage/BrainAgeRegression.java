@@ -1,7 +1,8 @@
-package org.neurogate.inference.analysis;
+package org.neurogate.inference.brainage;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.neurogate.inference.image.LinearAlgebra;
 import org.neurogate.inference.models.BrainAgeFit;
 
 /**
@@ -9,7 +10,7 @@ import org.neurogate.inference.models.BrainAgeFit;
  * keeps correlated volumes (grey matter and CSF move together with age) from trading huge opposite
  * weights.
  */
-final class BrainAgeRegression {
+public final class BrainAgeRegression {
 
     static final double RIDGE = 0.5;
     static final List<String> FEATURES = List.of("grey_matter_icv", "white_matter_icv", "csf_icv", "ventricles_icv",
@@ -18,7 +19,7 @@ final class BrainAgeRegression {
     private BrainAgeRegression() {
     }
 
-    static BrainAgeFit fit(List<float[]> features, List<Double> ages, String training) {
+    public static BrainAgeFit fit(List<float[]> features, List<Double> ages, String training) {
         List<float[]> x = new ArrayList<>();
         List<Double> y = new ArrayList<>();
         for (int i = 0; i < features.size(); i++) {
