@@ -26,7 +26,7 @@ public final class ModelRunner {
                 ? Conform.conform(series, 256, 1.0, Interpolation.LINEAR) : series;
         Volume output;
         if ("label-map".equals(m.outputKind())) {
-            output = Segmenter.segment(engine, model.onnx(), input, m.segmenterNormalisation(), m.segmenterCrop());
+            output = labels(engine, model, input, false).labels();
         } else {
             Volume normalised = Segmenter.normalise(input, m.segmenterNormalisation());
             InferenceEngine.Tensor map = engine.run(model.onnx(), normalised.voxels(),

@@ -110,8 +110,7 @@ public final class Segmenter {
         String inputName = engine.session(model).getInputNames().iterator().next();
         engine.runOutputs(model, java.util.Map.of(inputName, new InferenceEngine.Tensor(block,
                 new long[] {1, channels.size(), dk, dj, di})), (outputs, shapes) -> {
-            java.util.Iterator<String> names = outputs.keySet().iterator();
-            String first = names.next();
+            String first = outputs.keySet().iterator().next();
             java.nio.FloatBuffer scores = outputs.get(first);
             // One channel: the model already ends in its arg-max. Several: class scores.
             int classes = (int) shapes.get(first)[1];
