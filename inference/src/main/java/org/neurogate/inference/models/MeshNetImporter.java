@@ -186,7 +186,9 @@ public final class MeshNetImporter {
             case "elu" -> g.node("Elu", List.of(x), g.temp(layer + "_elu"), "alpha", 1.0f);
             case "gelu" -> {
                 // GELU(x) = 0.5 x (1 + erf(x / sqrt 2)), the exact form brainchop uses.
-                String scaled = g.node("Mul", List.of(x, g.constant((float) (1 / Math.sqrt(2)))), g.temp(layer + "_s"));
+                // Written as ONNX Runtime's Gelu fusion expects it (x / sqrt 2, not x * 1/sqrt 2): one
+                // fused kernel instead of five passes over a 15-channel block.
+                String scaled = g.node("Div", List.of(x, g.constant((float) Math.sqrt(2))), g.temp(layer + "_s"));
                 String erf = g.node("Erf", List.of(scaled), g.temp(layer + "_erf"));
                 String plusOne = g.node("Add", List.of(erf, g.constant(1f)), g.temp(layer + "_p1"));
                 String half = g.node("Mul", List.of(x, g.constant(0.5f)), g.temp(layer + "_h"));

@@ -1,7 +1,7 @@
 package org.neurogate.inference.models;
 
 import ai.onnxruntime.OrtException;
-import java.util.List;
+import org.neurogate.inference.image.VoxelBox;
 import org.neurogate.inference.onnx.InferenceEngine;
 import org.neurogate.inference.preprocess.Interpolation;
 import org.neurogate.inference.preprocess.Resampler;
@@ -42,16 +42,18 @@ public final class MirrorAugmentation {
      * The model's label map of {@code input} (already in the model's space), fused with its pass over
      * the mirrored input.
      *
-     * @param first the unmirrored pass, with its confidence
+     * @param first  the unmirrored pass, with its confidence
+     * @param within where the unmirrored pass ran (see {@link ModelRunner#labels}); the mirrored pass
+     *               runs in its mirror image
      */
     public static Segmenter.Scored fused(InferenceEngine engine, ModelPack.Model model, Volume input,
-                                         double[] normal, double offsetMm, Segmenter.Scored first)
+                                         double[] normal, double offsetMm, Segmenter.Scored first, VoxelBox within)
             throws OrtException {
         ModelManifest m = model.manifest();
         AffineTransform mirror = reflection(normal, offsetMm);
         Volume mirrored = Resampler.resample(input, input.blank(), mirror, Interpolation.LINEAR);
-        Segmenter.Scored second = Segmenter.segment(engine, model.onnx(), List.of(mirrored),
-                m.channelNormalisations(), m.segmenterCrop(), true);
+        Segmenter.Scored second = ModelRunner.labels(engine, model, mirrored, true,
+                within == null ? null : within.mapped(mirror, input));
         // A reflection is its own inverse: the same map brings the second pass back.
         Volume labelsBack = Resampler.resample(second.labels(), input.blank(), mirror, Interpolation.NEAREST);
         Volume confidenceBack = Resampler.resample(input.withVoxels(second.confidence()), input.blank(), mirror,

@@ -1,6 +1,7 @@
 package org.neurogate.inference.models;
 
 import ai.onnxruntime.OrtException;
+import org.neurogate.inference.image.VoxelBox;
 import org.neurogate.inference.onnx.InferenceEngine;
 import org.neurogate.inference.preprocess.Conform;
 import org.neurogate.inference.preprocess.Interpolation;
@@ -26,7 +27,7 @@ public final class ModelRunner {
                 ? Conform.conform(series, 256, 1.0, Interpolation.LINEAR) : series;
         Volume output;
         if ("label-map".equals(m.outputKind())) {
-            output = labels(engine, model, input, false).labels();
+            output = labels(engine, model, input, false, null).labels();
         } else {
             Volume normalised = Segmenter.normalise(input, m.segmenterNormalisation());
             InferenceEngine.Tensor map = engine.run(model.onnx(), normalised.voxels(),
@@ -42,12 +43,17 @@ public final class ModelRunner {
     /**
      * A label-map model's labels of an input already in its space, with each voxel's confidence when
      * {@code withConfidence} (for {@link MirrorAugmentation}).
+     *
+     * @param within where the model runs when its manifest crops to the non-zero box (a box around the
+     *               brain, so the network skips the skull, the neck and the empty field of view); null:
+     *               the non-zero box alone. Ignored for a model that runs on its whole input.
      */
     public static Segmenter.Scored labels(InferenceEngine engine, ModelPack.Model model, Volume modelSpaceInput,
-                                          boolean withConfidence) throws OrtException {
+                                          boolean withConfidence, VoxelBox within) throws OrtException {
         ModelManifest m = model.manifest();
+        Segmenter.Crop crop = m.segmenterCrop();
         return Segmenter.segment(engine, model.onnx(), java.util.List.of(modelSpaceInput), m.channelNormalisations(),
-                m.segmenterCrop(), withConfidence);
+                crop, withConfidence, crop.enabled() ? within : null);
     }
 
     /** Volume in mL of the voxels whose label is one of {@code labels}. */

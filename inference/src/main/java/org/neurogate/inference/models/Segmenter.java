@@ -3,6 +3,7 @@ package org.neurogate.inference.models;
 import ai.onnxruntime.OrtException;
 import java.nio.file.Path;
 import java.util.List;
+import org.neurogate.inference.image.VoxelBox;
 import org.neurogate.inference.onnx.InferenceEngine;
 import org.neurogate.inference.preprocess.IntensityNormalization;
 import org.neurogate.inference.volume.Volume;
@@ -66,6 +67,16 @@ public final class Segmenter {
     public static Scored segment(InferenceEngine engine, Path model, List<Volume> channels,
                                  List<Normalisation> normalisations, Crop crop, boolean withConfidence)
             throws OrtException {
+        return segment(engine, model, channels, normalisations, crop, withConfidence, null);
+    }
+
+    /**
+     * As above, the model run only inside {@code within} (null: the whole grid), intersected with the
+     * crop box; voxels outside it are certain background.
+     */
+    public static Scored segment(InferenceEngine engine, Path model, List<Volume> channels,
+                                 List<Normalisation> normalisations, Crop crop, boolean withConfidence,
+                                 VoxelBox within) throws OrtException {
         Volume input = channels.get(0);
         for (Volume c : channels) {
             if (c.nx() != input.nx() || c.ny() != input.ny() || c.nz() != input.nz()) {
@@ -76,19 +87,17 @@ public final class Segmenter {
         for (int c = 0; c < channels.size(); c++) {
             normalised.add(normalise(channels.get(c), normalisations.get(c)));
         }
-        int[] lo = {0, 0, 0};
-        int[] hi = {input.nx(), input.ny(), input.nz()};
+        VoxelBox box = within == null ? VoxelBox.of(input) : within.intersection(VoxelBox.of(input));
         if (crop.enabled()) {
-            int[][] box = nonZeroBox(normalised.get(0));
-            if (box == null) {
-                return new Scored(input.blank(), withConfidence ? new float[input.size()] : null);
-            }
-            int[] n = {input.nx(), input.ny(), input.nz()};
-            for (int a = 0; a < 3; a++) {
-                lo[a] = Math.max(box[0][a] - crop.before(), 0);
-                hi[a] = Math.min(box[1][a] + crop.after(), n[a]);
-            }
+            VoxelBox nonZero = VoxelBox.above(normalised.get(0), 0);
+            // brainchop's box: min - before to max + after, half-open, i.e. one less past the exclusive end.
+            box = nonZero == null ? null : box.intersection(nonZero.widened(crop.before(), crop.after() - 1, input));
         }
+        if (box == null || box.isEmpty()) {
+            return new Scored(input.blank(), withConfidence ? new float[input.size()] : null);
+        }
+        int[] lo = {box.i0(), box.j0(), box.k0()};
+        int[] hi = {box.i1(), box.j1(), box.k1()};
         int di = hi[0] - lo[0];
         int dj = hi[1] - lo[1];
         int dk = hi[2] - lo[2];
@@ -163,28 +172,5 @@ public final class Segmenter {
             case QUANTILE_5_95 -> IntensityNormalization.quantile(input, 0.05, 0.95);
             case NONE -> input;
         };
-    }
-
-    /** [min corner, max corner] (inclusive) of voxels above 0, per axis i, j, k; null when there are none. */
-    static int[][] nonZeroBox(Volume v) {
-        int[] min = {Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE};
-        int[] max = {-1, -1, -1};
-        float[] d = v.voxels();
-        for (int k = 0; k < v.nz(); k++) {
-            for (int j = 0; j < v.ny(); j++) {
-                int row = (k * v.ny() + j) * v.nx();
-                for (int i = 0; i < v.nx(); i++) {
-                    if (d[row + i] > 0) {
-                        min[0] = Math.min(min[0], i);
-                        max[0] = Math.max(max[0], i);
-                        min[1] = Math.min(min[1], j);
-                        max[1] = Math.max(max[1], j);
-                        min[2] = Math.min(min[2], k);
-                        max[2] = Math.max(max[2], k);
-                    }
-                }
-            }
-        }
-        return max[0] < 0 ? null : new int[][] {min, max};
     }
 }

@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtException;
 import java.util.Arrays;
 import java.util.regex.Pattern;
 import org.neurogate.inference.analysis.ModelUse;
+import org.neurogate.inference.image.VoxelBox;
 import org.neurogate.inference.midline.MidSagittalPlane;
 import org.neurogate.inference.models.MirrorAugmentation;
 import org.neurogate.inference.models.ModelManifest;
@@ -69,8 +70,10 @@ public record BrainTissue(Volume conformedT1, Volume labels, double[] centres, M
         Volume conformed = Conform.conform(t1, 256, 1.0, Interpolation.LINEAR);
         boolean mirrorStructures = structureModel.manifest().mirrorAugmentation() != null;
         boolean mirrorMask = maskModel != null && maskModel.manifest().mirrorAugmentation() != null;
-        Segmenter.Scored structures = ModelRunner.labels(engine, structureModel, conformed, mirrorStructures);
-        Segmenter.Scored mask = maskModel == null ? null : ModelRunner.labels(engine, maskModel, conformed, mirrorMask);
+        // The structure model runs inside the brain the skull-stripper found, not over the whole head.
+        Segmenter.Scored mask = maskModel == null ? null : ModelRunner.labels(engine, maskModel, conformed, mirrorMask, null);
+        VoxelBox brain = mask == null ? null : brainBox(mask.labels());
+        Segmenter.Scored structures = ModelRunner.labels(engine, structureModel, conformed, mirrorStructures, brain);
         BrainTissue single = fromLabels(conformed, structures.labels(), mask, maskModel, structureModel);
         if (!mirrorStructures && !mirrorMask) {
             return single;
@@ -81,12 +84,25 @@ public record BrainTissue(Volume conformedT1, Volume labels, double[] centres, M
         MidSagittalPlane plane = MidSagittalPlane.estimate(conformed, single.labels(), (c[2] - c[0]) / 2);
         if (mirrorStructures) {
             structures = MirrorAugmentation.fused(engine, structureModel, conformed, plane.normal(), plane.offsetMm(),
-                    structures);
+                    structures, brain);
         }
         if (mirrorMask) {
-            mask = MirrorAugmentation.fused(engine, maskModel, conformed, plane.normal(), plane.offsetMm(), mask);
+            mask = MirrorAugmentation.fused(engine, maskModel, conformed, plane.normal(), plane.offsetMm(), mask, null);
         }
         return fromLabels(conformed, structures.labels(), mask, maskModel, structureModel);
+    }
+
+    /**
+     * Voxels of context a structure model gets past the brain mask's box. Measured against model18cls
+     * over the whole head on three real T1s (README, Models): a margin of 8 changes 1 % of the brain's
+     * voxels, 16 changes 0.1-0.6 % and 24 hardly fewer, while the network's work grows with the box.
+     */
+    public static final int STRUCTURE_MARGIN = 16;
+
+    /** The brain mask's box widened by {@link #STRUCTURE_MARGIN}; null (no limit) when the mask is empty. */
+    public static VoxelBox brainBox(Volume mask) {
+        VoxelBox brain = VoxelBox.above(mask, 0.5f);
+        return brain == null ? null : brain.widened(STRUCTURE_MARGIN, STRUCTURE_MARGIN, mask);
     }
 
     private static BrainTissue fromLabels(Volume conformed, Volume structures, Segmenter.Scored mask,

@@ -87,10 +87,10 @@ class MirrorAugmentationTest {
         double offset = head.voxelToPatient(10, 0, 0)[0];
         ModelPack.Model model = lopsidedModel(dir);
         try (InferenceEngine engine = new InferenceEngine(new InferenceSettings("cpu", 1, 1))) {
-            Segmenter.Scored once = ModelRunner.labels(engine, model, head, true);
+            Segmenter.Scored once = ModelRunner.labels(engine, model, head, true, null);
             int[] onceSides = sides(once.labels(), normal, offset);
             assertNotEquals(onceSides[0], onceSides[1], "the test model must be lopsided to prove anything");
-            Segmenter.Scored fused = MirrorAugmentation.fused(engine, model, head, normal, offset, once);
+            Segmenter.Scored fused = MirrorAugmentation.fused(engine, model, head, normal, offset, once, null);
             int[] fusedSides = sides(fused.labels(), normal, offset);
             assertEquals(fusedSides[0], fusedSides[1], "left / right labelled voxels once " + onceSides[0] + " / "
                     + onceSides[1] + ", fused " + fusedSides[0] + " / " + fusedSides[1]);
