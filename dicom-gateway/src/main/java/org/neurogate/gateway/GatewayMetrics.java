@@ -1,6 +1,7 @@
 package org.neurogate.gateway;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,6 +14,7 @@ public class GatewayMetrics {
     private final Counter instancesReceived;
     private final Counter bytesReceived;
     private final Counter duplicateInstances;
+    private final DistributionSummary instancesPerCommit;
     private final AtomicLong queuedJobs = new AtomicLong();
     private final AtomicLong orphans = new AtomicLong();
 
@@ -25,6 +27,8 @@ public class GatewayMetrics {
         this.duplicateInstances = Counter.builder("neurogate.instances.duplicate")
                 .description("C-STOREs of an already recorded SOP Instance UID (acknowledged, not stored again)")
                 .register(registry);
+        this.instancesPerCommit = DistributionSummary.builder("neurogate.store.commit.instances")
+                .description("C-STOREs recorded per catalog transaction (group commit)").register(registry);
         registry.gauge("neurogate.analysis.queue.depth", queuedJobs);
         registry.gauge("neurogate.orphan.files", orphans);
     }
@@ -32,6 +36,11 @@ public class GatewayMetrics {
     public void instanceStored(long bytes) {
         instancesReceived.increment();
         bytesReceived.increment(bytes);
+    }
+
+    /** One catalog transaction of C-STOREs committed (or failed), with how many it held. */
+    public void catalogCommit(int instances) {
+        instancesPerCommit.record(instances);
     }
 
     public void duplicateInstance() {

@@ -73,6 +73,99 @@ public class InstanceCatalog {
                 recorded -> recorded.outcome() == RecordOutcome.NEW);
     }
 
+    /** The file steps of a batch: each instance's file put in place, then what must be durable before the commit. */
+    public interface BatchPlacement {
+        /** Puts the file of {@code instances.get(index)} in place; its directory need not be synced yet. */
+        void place(int index) throws IOException;
+
+        /** Runs after every file is in place and before the commit (syncs the directories that gained a file). */
+        void beforeCommit() throws IOException;
+    }
+
+    /**
+     * Records several instances in one transaction, each with the outcome {@link #record} would give
+     * it if they were recorded one after another in SOP Instance UID order, so that concurrent
+     * C-STOREs share one commit (group commit). The result at index i is instance i's. A duplicate or a
+     * conflict leaves nothing of that instance (a series it created is rolled back to a savepoint) and
+     * does not affect the others.
+     *
+     * <p>The work is set-based, so a batch costs a handful of statements rather than several per
+     * instance: the advisory locks of every SOP Instance UID, taken in UID order (two receivers' batches
+     * cannot deadlock on them); the stored places of those UIDs; the stored context of their series; one
+     * insert of every new instance with its series' counters; then each new instance's file is placed.
+     *
+     * @throws IOException                 when a placement fails; nothing of the batch is recorded
+     * @throws CatalogUnavailableException when the database fails; nothing of the batch is recorded
+     */
+    public List<Recorded> recordAll(List<ReceivedInstance> instances, BatchPlacement placement) throws IOException {
+        return inTransaction("recording " + instances.size() + " instances",
+                c -> recordBatch(c, instances, placement), results -> true);
+    }
+
+    private static List<Recorded> recordBatch(Connection c, List<ReceivedInstance> instances, BatchPlacement placement)
+            throws SQLException, IOException {
+        Integer[] order = new Integer[instances.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, java.util.Comparator.comparing(i -> instances.get(i).sopInstanceUid()));
+        String[] uids = instances.stream().map(ReceivedInstance::sopInstanceUid).distinct().sorted()
+                .toArray(String[]::new);
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT pg_advisory_xact_lock(hashtextextended(u, 0)) FROM unnest(?::text[]) AS u")) {
+            // unnest yields the sorted array in order, so the locks are taken in UID order.
+            ps.setArray(1, c.createArrayOf("text", uids));
+            ps.execute();
+        }
+        java.util.Map<String, String[]> places = storedPlaces(c, uids);
+        java.util.Map<String, StoredContext> contexts = seriesContexts(c,
+                instances.stream().map(i -> i.series().seriesInstanceUid()).distinct().toArray(String[]::new));
+        Recorded[] results = new Recorded[instances.size()];
+        List<Integer> fresh = new ArrayList<>();
+        for (int i : order) {
+            ReceivedInstance instance = instances.get(i);
+            String[] known = places.get(instance.sopInstanceUid());
+            if (known != null) {
+                boolean same = known[0].equals(instance.series().seriesInstanceUid())
+                        && known[1].equals(instance.study().studyInstanceUid());
+                results[i] = same ? Recorded.of(RecordOutcome.DUPLICATE)
+                        : new Recorded(RecordOutcome.SOP_INSTANCE_REUSED, List.of("SOPInstanceUID"));
+                continue;
+            }
+            String seriesUid = instance.series().seriesInstanceUid();
+            StoredContext stored = contexts.get(seriesUid);
+            java.sql.Savepoint beforeNewSeries = null;
+            if (stored == null) {
+                beforeNewSeries = c.setSavepoint();
+                createSeries(c, instance);
+                stored = seriesContext(c, seriesUid)
+                        .orElseThrow(() -> new SQLException("series " + seriesUid + " not found after insert"));
+            }
+            Recorded conflict = conflict(stored, instance);
+            if (conflict != null) {
+                if (beforeNewSeries != null) {
+                    c.rollback(beforeNewSeries);
+                }
+                results[i] = conflict;
+                continue;
+            }
+            contexts.put(seriesUid, stored);
+            places.put(instance.sopInstanceUid(), new String[] {seriesUid, instance.study().studyInstanceUid()});
+            fresh.add(i);
+        }
+        java.util.Set<String> inserted = insertInstances(c, fresh.stream().map(instances::get).toList());
+        for (int i : fresh) {
+            if (inserted.contains(instances.get(i).sopInstanceUid())) {
+                placement.place(i);
+                results[i] = Recorded.of(RecordOutcome.NEW);
+            } else {
+                results[i] = Recorded.of(RecordOutcome.DUPLICATE);
+            }
+        }
+        placement.beforeCommit();
+        return java.util.Arrays.asList(results);
+    }
+
     /** Work inside one local transaction. */
     @FunctionalInterface
     private interface TransactionWork<T> {
@@ -120,21 +213,23 @@ public class InstanceCatalog {
                     : new Recorded(RecordOutcome.SOP_INSTANCE_REUSED, List.of("SOPInstanceUID"));
         }
         Optional<StoredContext> stored = seriesContext(c, instance.series().seriesInstanceUid());
+        java.sql.Savepoint beforeNewSeries = null;
         if (stored.isEmpty()) {
             // Into a known study the new series goes under that study's patient; the read-back below
-            // compares it, and a conflict rolls the inserts back.
+            // compares it, and a conflict rolls the inserts back to here (the rest of a batch stays).
+            beforeNewSeries = c.setSavepoint();
             createSeries(c, instance);
             stored = seriesContext(c, instance.series().seriesInstanceUid());
             if (stored.isEmpty()) {
                 throw new SQLException("series " + instance.series().seriesInstanceUid() + " not found after insert");
             }
         }
-        if (!stored.get().studyInstanceUid().equals(instance.study().studyInstanceUid())) {
-            return new Recorded(RecordOutcome.SERIES_IN_OTHER_STUDY, List.of("StudyInstanceUID"));
-        }
-        List<String> differing = PatientIdentity.differences(stored.get().patient(), instance.patient());
-        if (!differing.isEmpty()) {
-            return new Recorded(RecordOutcome.PATIENT_MISMATCH, differing);
+        Recorded conflict = conflict(stored.get(), instance);
+        if (conflict != null) {
+            if (beforeNewSeries != null) {
+                c.rollback(beforeNewSeries);
+            }
+            return conflict;
         }
         if (insertInstance(c, instance) == 0) {
             return Recorded.of(RecordOutcome.DUPLICATE);
@@ -142,6 +237,56 @@ public class InstanceCatalog {
         placement.place();
         return Recorded.of(RecordOutcome.NEW);
     }
+
+    /** The conflict of an instance with its series' stored study and patient, or null when there is none. */
+    private static Recorded conflict(StoredContext stored, ReceivedInstance instance) {
+        if (!stored.studyInstanceUid().equals(instance.study().studyInstanceUid())) {
+            return new Recorded(RecordOutcome.SERIES_IN_OTHER_STUDY, List.of("StudyInstanceUID"));
+        }
+        List<String> differing = PatientIdentity.differences(stored.patient(), instance.patient());
+        return differing.isEmpty() ? null : new Recorded(RecordOutcome.PATIENT_MISMATCH, differing);
+    }
+
+    /** The series and study each recorded SOP instance among {@code sopInstanceUids} is filed under. */
+    private static java.util.Map<String, String[]> storedPlaces(Connection c, String[] sopInstanceUids)
+            throws SQLException {
+        java.util.Map<String, String[]> places = new java.util.HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT i.sop_instance_uid, se.series_instance_uid, st.study_instance_uid FROM instance i
+                JOIN series se ON se.id = i.series_ref JOIN study st ON st.id = se.study_ref
+                WHERE i.sop_instance_uid = ANY (?)""")) {
+            ps.setArray(1, c.createArrayOf("text", sopInstanceUids));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    places.put(rs.getString(1), new String[] {rs.getString(2), rs.getString(3)});
+                }
+            }
+        }
+        return places;
+    }
+
+    /** The stored study and patient of each known series among {@code seriesInstanceUids}. */
+    private static java.util.Map<String, StoredContext> seriesContexts(Connection c, String[] seriesInstanceUids)
+            throws SQLException {
+        java.util.Map<String, StoredContext> contexts = new java.util.HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT se.series_instance_uid, st.study_instance_uid, p.patient_id, p.issuer, p.patient_name,
+                       p.birth_date, p.sex
+                FROM series se JOIN study st ON st.id = se.study_ref JOIN patient p ON p.id = st.patient_ref
+                WHERE se.series_instance_uid = ANY (?)""")) {
+            ps.setArray(1, c.createArrayOf("text", seriesInstanceUids));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    contexts.put(rs.getString(1), new StoredContext(rs.getString(2), new ReceivedInstance.PatientAttributes(
+                            rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7))));
+                }
+            }
+        }
+        return contexts;
+    }
+
+    // The one-instance statements below are the set-based ones' twins on purpose: with a single UID a
+    // plain parameter plans and runs faster than an array, and a lone sender's every C-STORE pays it.
 
     /** The series and study a recorded SOP instance is filed under. */
     private static Optional<String[]> storedPlace(Connection c, String sopInstanceUid) throws SQLException {
@@ -161,15 +306,11 @@ public class InstanceCatalog {
     }
 
     private static Optional<StoredContext> seriesContext(Connection c, String seriesInstanceUid) throws SQLException {
-        return context(c, """
+        try (PreparedStatement ps = c.prepareStatement("""
                 SELECT st.study_instance_uid, p.patient_id, p.issuer, p.patient_name, p.birth_date, p.sex
                 FROM series se JOIN study st ON st.id = se.study_ref JOIN patient p ON p.id = st.patient_ref
-                WHERE se.series_instance_uid = ?""", seriesInstanceUid);
-    }
-
-    private static Optional<StoredContext> context(Connection c, String sql, String uid) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, uid);
+                WHERE se.series_instance_uid = ?""")) {
+            ps.setString(1, seriesInstanceUid);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
@@ -318,6 +459,54 @@ public class InstanceCatalog {
             ps.setString(8, instance.series().seriesInstanceUid());
             return ps.executeUpdate();
         }
+    }
+
+    /**
+     * Inserts the instances under their (existing) series in one statement and restarts each series'
+     * stable timer (a late instance re-opens a completed series); answers the SOP Instance UIDs that
+     * were inserted.
+     */
+    private static java.util.Set<String> insertInstances(Connection c, List<ReceivedInstance> instances)
+            throws SQLException {
+        java.util.Set<String> inserted = new java.util.HashSet<>();
+        if (instances.isEmpty()) {
+            return inserted;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                WITH received AS (
+                    SELECT * FROM unnest(?::text[], ?::text[], ?::integer[], ?::text[], ?::text[], ?::bigint[],
+                                         ?::text[], ?::text[])
+                        AS r(sop_instance_uid, sop_class_uid, instance_number, transfer_syntax_uid, storage_path,
+                             size_bytes, calling_ae, series_instance_uid)),
+                inserted AS (
+                    INSERT INTO instance (sop_instance_uid, sop_class_uid, series_ref, instance_number,
+                                          transfer_syntax_uid, storage_path, size_bytes, calling_ae)
+                    SELECT r.sop_instance_uid, r.sop_class_uid, s.id, r.instance_number, r.transfer_syntax_uid,
+                           r.storage_path, r.size_bytes, r.calling_ae
+                    FROM received r JOIN series s ON s.series_instance_uid = r.series_instance_uid
+                    ON CONFLICT (sop_instance_uid) DO NOTHING
+                    RETURNING sop_instance_uid, series_ref),
+                counted AS (
+                    UPDATE series SET instance_count = instance_count + n.added, last_received_at = now(),
+                                      state = 'RECEIVING', completed_at = NULL
+                    FROM (SELECT series_ref, count(*) AS added FROM inserted GROUP BY series_ref) n
+                    WHERE series.id = n.series_ref)
+                SELECT sop_instance_uid FROM inserted""")) {
+            ps.setArray(1, c.createArrayOf("text", instances.stream().map(ReceivedInstance::sopInstanceUid).toArray()));
+            ps.setArray(2, c.createArrayOf("text", instances.stream().map(ReceivedInstance::sopClassUid).toArray()));
+            ps.setArray(3, c.createArrayOf("integer", instances.stream().map(ReceivedInstance::instanceNumber).toArray()));
+            ps.setArray(4, c.createArrayOf("text", instances.stream().map(ReceivedInstance::transferSyntaxUid).toArray()));
+            ps.setArray(5, c.createArrayOf("text", instances.stream().map(ReceivedInstance::storagePath).toArray()));
+            ps.setArray(6, c.createArrayOf("bigint", instances.stream().map(ReceivedInstance::sizeBytes).toArray()));
+            ps.setArray(7, c.createArrayOf("text", instances.stream().map(ReceivedInstance::callingAe).toArray()));
+            ps.setArray(8, c.createArrayOf("text", instances.stream().map(i -> i.series().seriesInstanceUid()).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    inserted.add(rs.getString(1));
+                }
+            }
+        }
+        return inserted;
     }
 
     private static void rollbackQuietly(Connection c) {

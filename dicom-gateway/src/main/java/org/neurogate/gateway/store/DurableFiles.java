@@ -47,6 +47,15 @@ public final class DurableFiles {
      * under the caller's lock on the name.
      */
     public static void placeWithoutReplacing(Path from, Path to) throws IOException {
+        linkWithoutReplacing(from, to);
+        syncDirectory(to.getParent());
+    }
+
+    /**
+     * {@link #placeWithoutReplacing} without the directory sync, for a caller that syncs each directory
+     * once after placing several files.
+     */
+    public static void linkWithoutReplacing(Path from, Path to) throws IOException {
         try {
             Files.createLink(to, from);
             Files.delete(from);
@@ -58,7 +67,6 @@ public final class DurableFiles {
             }
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
         }
-        syncDirectory(to.getParent());
     }
 
     public static void syncDirectory(Path dir) throws IOException {

@@ -22,6 +22,9 @@ import java.util.zip.InflaterInputStream;
  * <p>A value of undefined length in VR UN holds an implicit VR little endian sequence (PS3.5 6.2.2),
  * walked as such. An implicit VR sequence of defined length cannot be told from other bytes without a
  * dictionary; its content is left to the parser (whose stack overflow is caught as a refusal).
+ *
+ * <p>The walk also notes where the top-level pixel data element is, so the parser can stop there and
+ * never decode the pixels it would only have counted.
  */
 final class EncodingCheck {
 
@@ -47,6 +50,17 @@ final class EncodingCheck {
         }
     }
 
+    /**
+     * The first top-level Pixel Data, Float Pixel Data or Double Float Pixel Data element: its tag, the
+     * offset of its tag from the start of the data set, and its value length ({@code 0xFFFFFFFF} for
+     * encapsulated fragments).
+     */
+    record PixelElement(int element, long offset, long length) {
+        boolean encapsulated() {
+            return length == UNDEFINED;
+        }
+    }
+
     private enum Kind { SEQUENCE, ITEM, FRAGMENTS }
 
     /** An open container: where it ends (or UNDEFINED) and how its content is encoded. */
@@ -56,28 +70,37 @@ final class EncodingCheck {
     private final Reader in;
     private final boolean implicitTop;
     private final Deque<Frame> open = new ArrayDeque<>();
+    private PixelElement pixels;
 
     private EncodingCheck(Reader in, boolean implicitTop) {
         this.in = in;
         this.implicitTop = implicitTop;
     }
 
-    /** Checks the data set that starts {@code offset} bytes into {@code file}, encoded in {@code transferSyntax}. */
-    static void check(Path file, long offset, String transferSyntax) throws Broken, IOException {
+    /**
+     * Checks the data set that starts {@code offset} bytes into {@code file}, encoded in {@code transferSyntax}.
+     *
+     * @return its top-level pixel data element, or null when it has none
+     */
+    static PixelElement check(Path file, long offset, String transferSyntax) throws Broken, IOException {
         try (InputStream raw = Files.newInputStream(file)) {
             raw.skipNBytes(offset);
             InputStream data = DEFLATED.equals(transferSyntax)
                     ? new InflaterInputStream(raw, new Inflater(true), 64 * 1024) : raw;
             Reader reader = new Reader(new BufferedInputStream(data, 64 * 1024), !EXPLICIT_BE.equals(transferSyntax));
-            new EncodingCheck(reader, IMPLICIT_LE.equals(transferSyntax)).walk();
+            EncodingCheck walk = new EncodingCheck(reader, IMPLICIT_LE.equals(transferSyntax));
+            walk.walk();
+            return walk.pixels;
         }
     }
 
     private void walk() throws Broken, IOException {
         while (true) {
             closeFinished();
+            long tagOffset;
             int group;
             try {
+                tagOffset = in.position();
                 group = in.u16();
             } catch (EOFException end) {
                 if (!open.isEmpty()) {
@@ -113,6 +136,10 @@ final class EncodingCheck {
                 }
             }
             boolean pixelData = group == 0x7FE0 && element == 0x0010;
+            if (open.isEmpty() && pixels == null && group == 0x7FE0
+                    && (element == 0x0010 || element == 0x0008 || element == 0x0009)) {
+                pixels = new PixelElement(element, tagOffset, length);
+            }
             if (length == UNDEFINED) {
                 if (pixelData && !implicit && ("OB".equals(vr) || "OW".equals(vr))) {
                     open.push(new Frame(Kind.FRAGMENTS, UNDEFINED, false));

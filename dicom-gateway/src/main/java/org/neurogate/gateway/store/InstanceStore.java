@@ -40,7 +40,8 @@ import org.neurogate.persistence.RecordOutcome;
  * its encoding and values and parse it; then, inside one database transaction holding a lock on the
  * SOP Instance UID, check it against the store (duplicate, or a conflict of identity), insert the row,
  * link the file to {@code instances/<study>/<series>/<sop>.dcm} without replacing anything, fsync the
- * directory and commit. Only then is success returned. A crash before the commit leaves at most an
+ * directory and commit. Only then is success returned. Concurrent C-STOREs share that transaction,
+ * its commit and the directory fsyncs ({@link GroupCommit}). A crash before the commit leaves at most an
  * unrecorded file, which the sender (never told success) sends again and the orphan check at start
  * removes.
  *
@@ -66,6 +67,7 @@ public class InstanceStore {
     private final Path instancesDir;
     private final Path spoolDir;
     private final Path quarantineDir;
+    private final GroupCommit groupCommit;
     private FileStore fileStore;
 
     public InstanceStore(StorageConfig config, InstanceCatalog catalog, GatewayMetrics metrics, DatabaseWatch database) {
@@ -77,6 +79,8 @@ public class InstanceStore {
         this.instancesDir = dataDir.resolve("instances");
         this.spoolDir = dataDir.resolve("spool");
         this.quarantineDir = dataDir.resolve("quarantine");
+        this.groupCommit = new GroupCommit(catalog, config.storage().groupCommitMaxInstances(),
+                config.storage().groupCommitMaxWait(), metrics::catalogCommit);
     }
 
     void prepareDirectories(@Observes StartupEvent event) throws IOException {
@@ -104,6 +108,7 @@ public class InstanceStore {
      * @throws IOException only when the association itself failed while the data set was arriving
      */
     public DimseStatus store(StoreRequest request, DataSetSource source) throws IOException {
+        groupCommit.storeStarted();
         try {
             return storeOrFail(request, source);
         } catch (StoreFailure failure) {
@@ -119,6 +124,8 @@ public class InstanceStore {
                 LOG.debug("C-STORE failure cause", cause);
             }
             return status;
+        } finally {
+            groupCommit.storeFinished();
         }
     }
 
@@ -162,10 +169,21 @@ public class InstanceStore {
             ReceivedInstance instance = new ReceivedInstance(parsed.patient(), parsed.study(), parsed.series(),
                     parsed.sopInstanceUid(), parsed.sopClassUid(), parsed.instanceNumber(), request.transferSyntaxUid(),
                     dataDir.relativize(target).toString(), spool.bytesWritten(), request.callingAeTitle());
-            InstanceCatalog.Recorded recorded = record(instance, () -> {
-                DurableFiles.createDirectories(instancesDir, target.getParent());
-                spool.close();
-                place(spool.path(), target, request);
+            InstanceCatalog.Recorded recorded = record(instance, new GroupCommit.Placement() {
+                private boolean placed;
+
+                @Override
+                public Path place() throws IOException {
+                    if (!placed) {
+                        DurableFiles.createDirectories(instancesDir, target.getParent());
+                        spool.close();
+                        InstanceStore.place(spool.path(), target, request);
+                        placed = true;
+                    } else if (!Files.exists(target)) {
+                        throw new IOException("placed file missing when its batch was recorded again");
+                    }
+                    return target.getParent();
+                }
             });
             if (recorded.outcome().isConflict()) {
                 kept = conflict(request, instance, recorded, spool);
@@ -188,18 +206,19 @@ public class InstanceStore {
     }
 
     /**
-     * Links the spooled file into place. A file already there has no row (the caller holds the lock on
-     * this SOP Instance UID and found none): it is an orphan of a crash between placing and committing,
-     * never acknowledged, so this copy takes its place.
+     * Links the spooled file into place; its directory is synced by the batch before the commit. A file
+     * already there has no row (the caller holds the lock on this SOP Instance UID and found none): it
+     * is an orphan of a crash between placing and committing, never acknowledged, so this copy takes
+     * its place.
      */
     private static void place(Path spooled, Path target, StoreRequest request) throws IOException {
         try {
-            DurableFiles.placeWithoutReplacing(spooled, target);
+            DurableFiles.linkWithoutReplacing(spooled, target);
         } catch (FileAlreadyExistsException orphan) {
             LOG.warnf("[%s] replacing unrecorded file for SOP Instance %s (left by an interrupted store)",
                     request.association(), LogText.safe(request.affectedSopInstanceUid()));
             Files.delete(target);
-            DurableFiles.placeWithoutReplacing(spooled, target);
+            DurableFiles.linkWithoutReplacing(spooled, target);
         }
     }
 
@@ -243,10 +262,10 @@ public class InstanceStore {
         return true;
     }
 
-    private InstanceCatalog.Recorded record(ReceivedInstance instance, InstanceCatalog.FilePlacement placement)
+    private InstanceCatalog.Recorded record(ReceivedInstance instance, GroupCommit.Placement placement)
             throws StoreFailure {
         try {
-            return catalog.record(instance, placement);
+            return groupCommit.record(instance, placement);
         } catch (IOException e) {
             throw new StoreFailure(DimseStatus.OUT_OF_RESOURCES, "cannot move instance into the store", e);
         } catch (RuntimeException e) {

@@ -3,6 +3,7 @@ package org.neurogate.gateway.store;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /** Where received instances live on disk. */
 @ConfigMapping(prefix = "neurogate")
@@ -63,6 +64,25 @@ public interface StorageConfig {
          */
         @WithDefault("delete")
         OrphanAction orphans();
+
+        /**
+         * Group commit: C-STOREs arriving at about the same time on any association are recorded in one
+         * database transaction, with one commit and one fsync per directory, at most this many together;
+         * each is still answered only after that commit. 1 (the default) records each alone: on local
+         * disks with sub-millisecond fsync and few cores, sharing commits measured slower than recording
+         * in parallel (README, Benchmark). Worth trying (e.g. 64) where fsync is slow: network or
+         * write-through storage. Env: NEUROGATE_STORAGE_GROUP_COMMIT_MAX_INSTANCES.
+         */
+        @WithDefault("1")
+        int groupCommitMaxInstances();
+
+        /**
+         * How long a batch waits, from its first instance, for C-STOREs still arriving to join it. It
+         * closes sooner once every C-STORE in progress has joined, so a lone sender never waits.
+         * Env: NEUROGATE_STORAGE_GROUP_COMMIT_MAX_WAIT.
+         */
+        @WithDefault("3ms")
+        Duration groupCommitMaxWait();
     }
 
     enum ConflictAction { REFUSE, QUARANTINE }

@@ -6,7 +6,6 @@ import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.TagFromName;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 import org.neurogate.gateway.dicom.DimseStatus;
@@ -14,8 +13,8 @@ import org.neurogate.persistence.ReceivedInstance;
 
 /**
  * Reads a spooled Part 10 file back with PixelMed and checks what routing and the catalog rely on.
- * The encoding is walked first ({@link EncodingCheck}), then the whole object is parsed, pixel data
- * included (left compressed), so a truncated or malformed object is caught here and never
+ * The encoding is walked first to the end of the file ({@link EncodingCheck}), then the attributes
+ * are parsed up to the pixel data, so a truncated or malformed object is caught here and never
  * acknowledged. Every accepted SOP class is an image, so Pixel Data is required, and in a native
  * transfer syntax it must hold every pixel that Rows, Columns, Samples, Bits Allocated and Frames
  * promise. The values the catalog files by are checked against their VR ({@link ValueCheck}).
@@ -40,36 +39,38 @@ final class StoredObjectParser {
 
     /** Parses and checks the file; the data set starts {@code dataSetOffset} bytes in, after the header we wrote. */
     static ParsedObject parse(Path spooled, long dataSetOffset, StoreRequest request) throws StoreFailure {
+        EncodingCheck.PixelElement pixels;
         try {
-            EncodingCheck.check(spooled, dataSetOffset, request.transferSyntaxUid());
+            pixels = EncodingCheck.check(spooled, dataSetOffset, request.transferSyntaxUid());
         } catch (EncodingCheck.Broken broken) {
             throw new StoreFailure(DimseStatus.INVALID_ENCODING, broken.getMessage());
         } catch (IOException | RuntimeException e) {
             throw new StoreFailure(DimseStatus.CANNOT_UNDERSTAND, "cannot read data set", e);
         }
+        if (pixels == null) {
+            throw new StoreFailure(DimseStatus.CANNOT_UNDERSTAND, "image without Pixel Data");
+        }
+        // The walk has already checked every element to the end of the file, pixels included, so the
+        // parser stops at the pixel data element instead of decoding what would only be counted.
+        AttributeTag pixelTag = new AttributeTag(0x7FE0, pixels.element());
         AttributeList list = new AttributeList();
         list.setDecompressPixelData(false);
         long parsedTo;
-        long fileLength;
         try {
-            fileLength = Files.size(spooled);
-            parsedTo = list.read(spooled.toFile());
+            parsedTo = list.read(spooled.toFile(), pixelTag);
         } catch (IOException | DicomException | RuntimeException e) {
             throw new StoreFailure(DimseStatus.CANNOT_UNDERSTAND, "cannot parse data set: " + e.getClass().getSimpleName(), e);
         } catch (StackOverflowError e) {
             // Nesting the walk cannot see (implicit VR sequences of defined length) can still be deep.
             throw new StoreFailure(DimseStatus.INVALID_ENCODING, "sequences nested too deeply to parse");
         }
-        // PixelMed logs an element it cannot finish and stops early rather than throwing, so a data set
-        // cut short shows up as a parse that ended before the file did (offsets of a deflated data set
-        // count inflated bytes, so that check does not apply to it).
-        if (!DEFLATED.equals(request.transferSyntaxUid()) && parsedTo != fileLength) {
+        // PixelMed logs an element it cannot finish and stops early rather than throwing, so a parse
+        // that misread the data set ends somewhere other than just past the pixel data tag the walk
+        // found (offsets of a deflated data set count inflated bytes, so that check does not apply to it).
+        long pixelTagEnd = dataSetOffset + pixels.offset() + 4;
+        if (!DEFLATED.equals(request.transferSyntaxUid()) && parsedTo != pixelTagEnd) {
             throw new StoreFailure(DimseStatus.CANNOT_UNDERSTAND,
-                    "data set truncated: parsed " + parsedTo + " of " + fileLength + " bytes");
-        }
-        if (list.get(TagFromName.PixelData) == null && list.get(TagFromName.FloatPixelData) == null
-                && list.get(TagFromName.DoubleFloatPixelData) == null) {
-            throw new StoreFailure(DimseStatus.CANNOT_UNDERSTAND, "image without Pixel Data");
+                    "data set misread: the parse stopped at byte " + parsedTo + ", the pixel data is at " + (pixelTagEnd - 4));
         }
         for (ValueCheck.Rule uid : ValueCheck.IDENTIFYING_UIDS) {
             Attribute a = list.get(uid.tag());
@@ -83,7 +84,7 @@ final class StoredObjectParser {
             throw new StoreFailure(DimseStatus.INVALID_ATTRIBUTE_VALUE, problem);
         }
         if (NATIVE.contains(request.transferSyntaxUid())) {
-            requireAllPixels(list);
+            requireAllPixels(list, pixels);
         }
         String sopClass = string(list, TagFromName.SOPClassUID);
         String sopInstance = string(list, TagFromName.SOPInstanceUID);
@@ -118,10 +119,12 @@ final class StoredObjectParser {
      * Native (uncompressed) Pixel Data must be at least Rows x Columns x Samples per Pixel x Frames x
      * Bits Allocated / 8 bytes long (PS3.5 8.1.1); shorter, the image cannot be shown or analysed.
      */
-    private static void requireAllPixels(AttributeList list) throws StoreFailure {
-        Attribute pixels = list.get(TagFromName.PixelData);
-        if (pixels == null) {
-            return; // float pixel data: its own module, checked by parsing
+    private static void requireAllPixels(AttributeList list, EncodingCheck.PixelElement pixels) throws StoreFailure {
+        if (pixels.element() != 0x0010) {
+            return; // float pixel data: its own module, checked by the walk
+        }
+        if (pixels.encapsulated()) {
+            throw new StoreFailure(DimseStatus.INVALID_ENCODING, "Pixel Data encapsulated in a native transfer syntax");
         }
         long rows = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Rows, 0);
         long columns = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Columns, 0);
@@ -132,9 +135,8 @@ final class StoredObjectParser {
             throw new StoreFailure(DimseStatus.INVALID_ATTRIBUTE_VALUE, "image without Rows, Columns or Bits Allocated");
         }
         long expected = (rows * columns * samples * frames * bits + 7) / 8;
-        long actual = pixels.getVL();
-        if (actual < expected) {
-            throw new StoreFailure(DimseStatus.INVALID_ENCODING, "Pixel Data short: " + actual + " of " + expected + " bytes");
+        if (pixels.length() < expected) {
+            throw new StoreFailure(DimseStatus.INVALID_ENCODING, "Pixel Data short: " + pixels.length() + " of " + expected + " bytes");
         }
     }
 

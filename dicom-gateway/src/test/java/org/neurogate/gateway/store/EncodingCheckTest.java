@@ -1,6 +1,8 @@
 package org.neurogate.gateway.store;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,14 +27,29 @@ class EncodingCheckTest {
     private static final byte[] ITEM_END = {(byte) 0xFE, (byte) 0xFF, 0x0D, (byte) 0xE0, 0, 0, 0, 0};
     private static final byte[] SQ_END = {(byte) 0xFE, (byte) 0xFF, (byte) 0xDD, (byte) 0xE0, 0, 0, 0, 0};
 
-    private void check(String ts, byte[]... parts) throws Exception {
+    private EncodingCheck.PixelElement check(String ts, byte[]... parts) throws Exception {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         all.write(new byte[7]); // stands for the header the store writes first
         for (byte[] p : parts) {
             all.write(p);
         }
         Path file = Files.write(dir.resolve("ds"), all.toByteArray());
-        EncodingCheck.check(file, 7, ts);
+        return EncodingCheck.check(file, 7, ts);
+    }
+
+    @Test
+    void reportsWhereTheTopLevelPixelDataIsSoTheParserCanStopThere() throws Exception {
+        byte[] pixels = {(byte) 0xE0, 0x7F, 0x10, 0, 'O', 'W', 0, 0, 4, 0, 0, 0, 1, 2, 3, 4};
+        byte[] padding = {(byte) 0xFC, (byte) 0xFF, (byte) 0xFC, (byte) 0xFF, 'O', 'B', 0, 0, 2, 0, 0, 0, 0, 0};
+        EncodingCheck.PixelElement found = check(EXPLICIT, MODALITY, SQ_UNDEFINED, ITEM_UNDEFINED, MODALITY, ITEM_END,
+                SQ_END, pixels, padding);
+        assertEquals(new EncodingCheck.PixelElement(0x0010, 10 + 12 + 8 + 10 + 8 + 8, 4), found);
+        // A pixel data tag inside a sequence item is not the image's.
+        byte[] nested = {(byte) 0xE0, 0x7F, 0x10, 0, 'O', 'B', 0, 0, 2, 0, 0, 0, 9, 9};
+        assertNull(check(EXPLICIT, SQ_UNDEFINED, ITEM_UNDEFINED, nested, ITEM_END, SQ_END, MODALITY));
+        byte[] fragments = {(byte) 0xE0, 0x7F, 0x10, 0, 'O', 'B', 0, 0, -1, -1, -1, -1,
+            (byte) 0xFE, (byte) 0xFF, 0, (byte) 0xE0, 0, 0, 0, 0, (byte) 0xFE, (byte) 0xFF, (byte) 0xDD, (byte) 0xE0, 0, 0, 0, 0};
+        assertTrue(check(EXPLICIT, MODALITY, fragments).encapsulated());
     }
 
     @Test

@@ -112,6 +112,11 @@ public final class InferenceEngine implements AutoCloseable {
             if (closing) {
                 throw new ShuttingDownException();
             }
+            // Each session's arena keeps what its largest run needed (over 2 GB for a MeshNet on a 256³
+            // head) for as long as the session lives, and an analysis runs several such models in turn:
+            // shrinking the arena at the end of every run hands that memory back, so the peak is one
+            // model's, not their sum. Re-allocating is a few milliseconds against seconds of convolution.
+            options.addRunConfigEntry("memory.enable_memory_arena_shrinkage", "cpu:0");
             Map<String, OnnxTensor> tensors = new java.util.LinkedHashMap<>();
             try {
                 for (Map.Entry<String, Tensor> in : inputs.entrySet()) {
