@@ -24,11 +24,15 @@ import org.neurogate.persistence.ReceivedInstance;
  * fsync'd and committed.
  *
  * <p>A batch closes as soon as every store now in progress has joined it, when it holds the most
- * allowed, or a short wait after its first instance: a lone sender, whose next C-STORE cannot start
- * before this one is answered, never waits for anybody (its C-STOREs are recorded on their own thread). A batch that fails as a whole because of one
- * instance (a value the database refuses, a file that cannot be placed, a deadlock with another
- * receiver) is recorded again one instance at a time, so that instance cannot fail the others; when
- * the database itself is unreachable every store of the batch fails at once.
+ * allowed, or a short wait after its first instance. A lone sender, whose next C-STORE cannot start
+ * before this one is answered, never waits for anybody: its C-STOREs are recorded on their own thread.
+ * A batch that fails as a whole because of one instance (a value the database refuses, a file that
+ * cannot be placed, a deadlock with another receiver) is recorded again one instance at a time, so
+ * that instance cannot fail the others; when the database itself is unreachable every store of the
+ * batch fails at once.
+ *
+ * <p>With at most one instance per transaction (the default) every C-STORE is recorded alone, on its
+ * own thread, and no committer thread is started.
  */
 final class GroupCommit {
 

@@ -40,10 +40,10 @@ import org.neurogate.persistence.RecordOutcome;
  * its encoding and values and parse it; then, inside one database transaction holding a lock on the
  * SOP Instance UID, check it against the store (duplicate, or a conflict of identity), insert the row,
  * link the file to {@code instances/<study>/<series>/<sop>.dcm} without replacing anything, fsync the
- * directory and commit. Only then is success returned. Concurrent C-STOREs share that transaction,
- * its commit and the directory fsyncs ({@link GroupCommit}). A crash before the commit leaves at most an
- * unrecorded file, which the sender (never told success) sends again and the orphan check at start
- * removes.
+ * directory and commit. Only then is success returned. With group commit turned on, concurrent
+ * C-STOREs share that transaction, its commit and the directory fsyncs ({@link GroupCommit}). A crash
+ * before the commit leaves at most an unrecorded file, which the sender (never told success) sends
+ * again and the orphan check at start removes.
  *
  * <p>Duplicates: the first recorded copy of a SOP Instance UID wins. A later copy in the same series is
  * acknowledged with success and discarded, so a sender that retries after a lost response does not
@@ -206,7 +206,7 @@ public class InstanceStore {
     }
 
     /**
-     * Links the spooled file into place; its directory is synced by the batch before the commit. A file
+     * Links the spooled file into place; {@link GroupCommit} syncs its directory before the commit. A file
      * already there has no row (the caller holds the lock on this SOP Instance UID and found none): it
      * is an orphan of a crash between placing and committing, never acknowledged, so this copy takes
      * its place.
