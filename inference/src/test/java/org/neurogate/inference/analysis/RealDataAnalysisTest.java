@@ -82,13 +82,14 @@ class RealDataAnalysisTest {
     /**
      * ISLES'22 cases 0001 (b=800, ADC in 10^-3 mm^2/s) and 0003 (b=1000, ADC in mm^2/s), converted to
      * DICOM with each DWI's b-value from its sidecar, against the challenge's expert masks. The figures
-     * are printed. Case 0003 (31 mL) meets the #17 Dice target (0.7) but not its volume target (25 %):
-     * the expert mask takes in a faint margin (its outer quarter is below 1.5 times normal on the trace)
-     * that the detector's half-contrast edge leaves out, as it must to keep the phantoms' partial-volume
-     * edge, so the floor is 40 %. Case 0001 does not meet them: its expert mask is 38 faint components
-     * whose median ADC is normal (0.97 times) and whose trace overlaps normal grey matter's, which no
-     * threshold on these two images separates (the best trace threshold alone gives Dice 0.16). The
-     * floors keep today's figures from regressing.
+     * are printed. Case 0003 (31 mL) meets the #17 Dice target (0.7; measured 0.82) and misses the
+     * volume target (25 %) by a hair: -25.4 %, with the lesions' faint margin taken in at 40 % of the rim
+     * contrast, which is as far as the phantom cohort's volumes allow (see DiffusionLesions), so its
+     * floor is 27 %. Case 0001 does not meet them: its expert mask is
+     * 38 faint components, most under 0.2 mL at 2 mm, whose median ADC is 0.9 times normal and whose
+     * trace overlaps normal grey matter's; no threshold on these two images separates them (the best
+     * trace and ADC thresholds give Dice 0.19, the trace against its local median 0.24), so its floor
+     * only keeps today's figure from regressing.
      */
     @Test
     void islesStrokeCasesAgainstTheirExpertMasks(@TempDir Path dir) throws Exception {
@@ -97,7 +98,7 @@ class RealDataAnalysisTest {
         StudyAnalyzer analyzer = referenceOnly(dir);
         Map<String, Path> dwi = Map.of("0001", DATA.resolve("nifti-isles22-case0001-dwi-adc/sub-strokecase0001_ses-0001_dwi.nii.gz"),
                 "0003", masks.resolve("sub-strokecase0003_ses-0001_dwi.nii.gz"));
-        Map<String, Double> minDice = Map.of("0001", 0.1, "0003", 0.7);
+        Map<String, Double> minDice = Map.of("0001", 0.15, "0003", 0.7);
         for (String c : List.of("0001", "0003")) {
             Path study = dir.resolve("isles" + c);
             int b = NiftiImport.sidecarBValueOf(masks.resolve("sub-strokecase" + c + "_ses-0001_dwi.json"));
@@ -132,7 +133,7 @@ class RealDataAnalysisTest {
                     f.lesion().count(), dice, both / truthVoxels, both / Math.max(1, foundVoxels));
             assertTrue(dice >= minDice.get(c), "case " + c + " Dice " + dice);
             if (c.equals("0003")) {
-                assertEquals(truthVoxels * ml, f.lesion().totalVolumeMl(), 0.40 * truthVoxels * ml, "case 0003 volume");
+                assertEquals(truthVoxels * ml, f.lesion().totalVolumeMl(), 0.27 * truthVoxels * ml, "case 0003 volume");
             }
             assertTrue(f.lesion().coreVolumeMl() > 0, "restricted core " + f.lesion());
         }
