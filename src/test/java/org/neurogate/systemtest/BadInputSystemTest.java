@@ -257,9 +257,7 @@ class BadInputSystemTest {
                 assertTrue(status.comment().contains(noInstance ? "SOP Instance UID" : "SOP Class UID"), status.comment());
             }
         }
-        try (var parts = Files.list(gateway.dataDir().resolve("spool"))) {
-            assertEquals(0, parts.filter(p -> p.toString().endsWith(".part")).count(), "no spool file left");
-        }
+        assertEquals(0, TestEnvironment.spoolFiles(gateway.dataDir()), "no spool file left");
         long descriptorsAfter = gateway.openFileDescriptors();
         assertTrue(descriptorsAfter <= descriptorsBefore + 10,
                 "descriptors " + descriptorsBefore + " before, " + descriptorsAfter + " after");
@@ -287,9 +285,7 @@ class BadInputSystemTest {
         RawScu.Status status = storeBytes(valid.get(5), big);
         assertEquals(0xA700, status.code(), status.comment());
         assertTrue(status.comment().contains("larger than the limit"), status.comment());
-        try (var parts = Files.list(gateway.dataDir().resolve("spool"))) {
-            assertEquals(0, parts.count(), "the spool is empty again");
-        }
+        assertEquals(0, TestEnvironment.spoolFiles(gateway.dataDir()), "the spool is empty again");
     }
 
     @Test

@@ -132,9 +132,7 @@ class CrashRecoverySystemTest {
                     s -> "COMPLETE".equals(s.path("series").path(0).path("state").asText()), Duration.ofSeconds(30));
             int recorded = study.path("series").path(0).path("instanceCount").asInt();
             assertTrue(recorded >= acknowledged, "recorded " + recorded + " < acknowledged " + acknowledged);
-            try (Stream<Path> spool = Files.list(gateway.dataDir().resolve("spool"))) {
-                assertEquals(0, spool.count(), "unacknowledged spool files are cleared at start");
-            }
+            assertEquals(0, TestEnvironment.spoolFiles(gateway.dataDir()), "unacknowledged spool files are cleared at start");
 
             // The sender retries everything: no duplicates, exactly one row per instance.
             Dcmtk.Result resent = Dcmtk.storescu("STORESCU", gateway.dicomPort(), List.of(), files);

@@ -40,15 +40,29 @@ final class GatewayProcess implements AutoCloseable {
     private boolean awaitReadiness = true;
 
     private GatewayProcess(Path dataDir, Map<String, String> extraEnv) throws IOException {
+        this(dataDir, dataDir.getFileName().toString(), extraEnv);
+    }
+
+    private GatewayProcess(Path dataDir, String name, Map<String, String> extraEnv) throws IOException {
         this.dataDir = dataDir;
         this.extraEnv = Map.copyOf(extraEnv);
         this.dicomPort = TestEnvironment.freePort();
         this.httpPort = TestEnvironment.freePort();
-        this.log = dataDir.resolveSibling(dataDir.getFileName() + "-gateway.log");
+        this.log = dataDir.resolveSibling(name + "-gateway.log");
     }
 
     static GatewayProcess start(Path dataDir, Map<String, String> extraEnv) throws Exception {
         GatewayProcess gateway = new GatewayProcess(dataDir, extraEnv);
+        gateway.restart();
+        return gateway;
+    }
+
+    /**
+     * One of several processes on a shared data directory (the instance store) and an external
+     * database, with its own log, {@code <name>-gateway.log} beside the data directory.
+     */
+    static GatewayProcess startNamed(Path dataDir, String name, Map<String, String> extraEnv) throws Exception {
+        GatewayProcess gateway = new GatewayProcess(dataDir, name, extraEnv);
         gateway.restart();
         return gateway;
     }

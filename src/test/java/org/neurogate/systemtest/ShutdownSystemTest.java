@@ -17,7 +17,7 @@ import org.neurogate.phantoms.geometry.Vec3;
 
 /**
  * Stopping and crashing cleanly: SIGTERM in the middle of an analysis exits 0 without a JVM crash and
- * the job is done after the restart; a JVM crash report goes to the data directory's logs/; a disk
+ * the job is done after the restart; SIGTERM in the middle of a push lets the push finish; a JVM crash report goes to the data directory's logs/; a disk
  * without room turns readiness down.
  */
 class ShutdownSystemTest {
@@ -53,6 +53,52 @@ class ShutdownSystemTest {
                     Duration.ofSeconds(240));
             System.out.println("SIGTERM during analysis: " + (log.contains("given back at shutdown")
                     ? "job given back, done after restart" : "job finished within the grace period"));
+        } finally {
+            gateway.close();
+        }
+    }
+
+    /**
+     * SIGTERM while a sender is in the middle of a push: readiness goes down at once, the listener
+     * stops accepting after the shutdown delay, and the open association runs to its end within the
+     * grace; every instance is acknowledged and recorded, and the exit status is 0.
+     */
+    @Test
+    void sigtermDuringAPushLetsTheOpenAssociationFinish() throws Exception {
+        Path work = TestEnvironment.workDir("sigterm-push");
+        GatewayProcess gateway = GatewayProcess.start(work.resolve("data"),
+                Map.of("NEUROGATE_SHUTDOWN_DELAY", "1s", "NEUROGATE_SHUTDOWN_GRACE", "60s"));
+        try {
+            List<Path> files = new java.util.ArrayList<>();
+            for (int s = 0; s < 3; s++) {
+                PhantomStudy.write(new Subject(741 + s, 60, Subject.Sex.M, Subject.Diagnosis.CN, 0, 0, 0, Vec3.ZERO, 0, 0, 0),
+                        new AcquisitionOptions(AcquisitionOptions.Plane.AXIAL, 0, false,
+                                AcquisitionOptions.EXPLICIT_LITTLE_ENDIAN, 30), work.resolve("study-" + s));
+                files.addAll(TestEnvironment.dicomFiles(work.resolve("study-" + s + "/dicom")));
+            }
+            Dcmtk.Background push = Dcmtk.storescuInBackground("STORESCU", gateway.dicomPort(), files,
+                    work.resolve("storescu.log"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!gateway.log().contains("accepted:")) {
+                assertTrue(System.nanoTime() < deadline, "the association did not open");
+                Thread.sleep(20);
+            }
+            Thread.sleep(300);
+            ProcessHandle.of(gateway.pid()).orElseThrow().destroy(); // SIGTERM
+            assertEquals(503, gateway.get("/q/health/ready", false).statusCode(), "readiness down first");
+            Dcmtk.Result sent = push.finish();
+            assertEquals(0, sent.exitCode(), sent.output());
+            int exit = gateway.terminate();
+            String log = gateway.log();
+            assertEquals(0, exit, tail(log));
+            assertTrue(log.contains("waiting up to PT1M for 1 open association(s)"), "the push outlived the delay: " + tail(log));
+            assertTrue(log.contains("released: " + files.size() + " stored, 0 refused"), tail(log));
+            gateway.restart();
+            try (java.sql.Connection c = gateway.database(); java.sql.Statement st = c.createStatement();
+                 java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM instance")) {
+                rs.next();
+                assertEquals(files.size(), rs.getLong(1), "every acknowledged instance is recorded");
+            }
         } finally {
             gateway.close();
         }

@@ -64,6 +64,13 @@ final class TestEnvironment {
         return Files.createTempDirectory(base.toAbsolutePath(), name + "-");
     }
 
+    /** Spool files under {@code <data>/spool/}, in every receiver's folder (see SpoolFolders). */
+    static long spoolFiles(Path dataDir) throws IOException {
+        try (var files = Files.walk(dataDir.resolve("spool"))) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".part")).count();
+        }
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();

@@ -24,6 +24,16 @@ public class NeuroGateMain implements QuarkusApplication {
     @Inject
     DicomScp scp;
 
+    @Inject
+    ProcessConfig process;
+
+    private static volatile boolean stopping;
+
+    /** True once SIGTERM has arrived: readiness is down, and the process stops after the shutdown delay. */
+    public static boolean stopping() {
+        return stopping;
+    }
+
     @ConfigProperty(name = "quarkus.http.port")
     int httpPort;
 
@@ -44,6 +54,20 @@ public class NeuroGateMain implements QuarkusApplication {
         PrivateFiles.directory(dataDir);
         if (setting(SESSION_KEY).isEmpty()) {
             System.setProperty(SESSION_KEY, sessionKey(dataDir));
+        }
+        java.util.Set<ProcessConfig.Role> roles;
+        try {
+            roles = ProcessConfig.parse(setting("neurogate.roles").orElse(ProcessConfig.ALL_ROLES));
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (roles.size() < ProcessConfig.Role.values().length && setting("quarkus.datasource.jdbc.url").isEmpty()) {
+            // The embedded cluster belongs to one process; processes that split the roles share a database.
+            System.err.println("NEUROGATE_ROLES=" + setting("neurogate.roles").get() + " needs an external PostgreSQL"
+                    + " (QUARKUS_DATASOURCE_JDBC_URL, USERNAME, PASSWORD) that the other processes share");
+            System.exit(2);
         }
         if (setting("quarkus.datasource.jdbc.url").isEmpty()) {
             int port = Integer.parseInt(setting("neurogate.embedded-db.port").orElse("0"));
@@ -91,9 +115,26 @@ public class NeuroGateMain implements QuarkusApplication {
     public int run(String... args) {
         // SIGTERM is how a supervisor stops us: a graceful stop and exit status 0, not the JVM's 143
         // (which systemd and Kubernetes report as a failure).
-        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> Quarkus.asyncExit(0));
-        LOG.infof("NeuroGate is running. DICOM port: %s%s (AE title %s). Web port: %d (http://localhost:%d/q/health)%s",
-                scp.port() < 0 ? "off" : Integer.toString(scp.port()),
+        // Readiness goes down first, so that a load balancer stops sending before anything stops.
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> {
+            if (stopping) {
+                return;
+            }
+            stopping = true;
+            Thread exit = new Thread(() -> {
+                LOG.infof("SIGTERM: readiness down; stopping in %s", process.shutdownDelay());
+                try {
+                    Thread.sleep(process.shutdownDelay().toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                Quarkus.asyncExit(0);
+            }, "sigterm");
+            exit.setDaemon(true);
+            exit.start();
+        });
+        LOG.infof("NeuroGate is running (roles %s). DICOM port: %s%s (AE title %s). Web port: %d (http://localhost:%d/q/health)%s",
+                process.describe(), scp.port() < 0 ? "off" : Integer.toString(scp.port()),
                 scp.tlsPort() < 0 ? "" : ", DICOM TLS port: " + scp.tlsPort(), scp.aeTitle(), httpPort, httpPort,
                 tlsKeyStore.isPresent() ? ", HTTPS port: " + sslPort : "");
         Quarkus.waitForExit();

@@ -28,9 +28,22 @@ public final class PrivateFiles {
      */
     public static String key(Path file) throws IOException {
         if (!Files.exists(file)) {
+            // Processes starting together on one shared data directory must agree on one key: each
+            // writes its own candidate, and the first link into place wins.
             byte[] random = new byte[32];
             new java.security.SecureRandom().nextBytes(random);
-            write(file, java.util.Base64.getEncoder().encodeToString(random));
+            Path candidate = file.resolveSibling(file.getFileName() + "." + ProcessIdentity.name() + ".tmp");
+            Files.createDirectories(file.getParent());
+            Files.deleteIfExists(candidate);
+            Files.createFile(candidate, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(candidate, java.util.Base64.getEncoder().encodeToString(random));
+            try {
+                Files.createLink(file, candidate);
+            } catch (java.nio.file.FileAlreadyExistsException another) {
+                // another process's key is the key
+            } finally {
+                Files.delete(candidate);
+            }
         }
         return Files.readString(file).strip();
     }

@@ -54,26 +54,41 @@ public class ExportJobs {
                 });
     }
 
-    /** Takes the oldest queued API export, if any, and marks it RUNNING. */
+    /** How long a running API export is its process's without progress; then another web process retakes it. */
+    static final int LEASE_SECONDS = 300;
+
+    /**
+     * Takes the oldest API export that is queued, or running under a lease that ran out (its process
+     * stopped; it is re-run from the start), and marks it RUNNING under a new lease.
+     */
     public Optional<ExportJob> claimNext() {
         return queue.list("""
-                UPDATE export_job SET state = 'RUNNING', started_at = now(), done = 0
-                WHERE id = (SELECT id FROM export_job WHERE state = 'QUEUED' AND via = 'API'
+                UPDATE export_job SET state = 'RUNNING', started_at = now(), done = 0,
+                                      lease_until = now() + make_interval(secs => ?)
+                WHERE id = (SELECT id FROM export_job WHERE via = 'API'
+                              AND (state = 'QUEUED' OR (state = 'RUNNING' AND (lease_until IS NULL OR lease_until < now())))
                             ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-                RETURNING %s""".formatted(COLUMNS), ps -> { }, ExportJobs::job, "claiming an export").stream().findFirst();
+                RETURNING %s""".formatted(COLUMNS), ps -> ps.setInt(1, LEASE_SECONDS), ExportJobs::job,
+                "claiming an export").stream().findFirst();
     }
 
-    /** API exports a stopped gateway left RUNNING go back to the queue; they are re-run from the start. */
+    /**
+     * API exports left RUNNING go back to the queue at once: only for a process that knows no other
+     * can be running them (the embedded database's single process); elsewhere their leases decide.
+     */
     public int requeueInterrupted() {
         return queue.update("UPDATE export_job SET state = 'QUEUED', done = 0 WHERE state = 'RUNNING' AND via = 'API'",
                 ps -> { });
     }
 
     public void progress(String id, int done, int total) {
-        queue.update("UPDATE export_job SET done = ?, total = ? WHERE id = ?", ps -> {
+        queue.update("""
+                UPDATE export_job SET done = ?, total = ?, lease_until = now() + make_interval(secs => ?)
+                WHERE id = ?""", ps -> {
             ps.setInt(1, done);
             ps.setInt(2, total);
-            ps.setString(3, id);
+            ps.setInt(3, LEASE_SECONDS);
+            ps.setString(4, id);
         });
     }
 

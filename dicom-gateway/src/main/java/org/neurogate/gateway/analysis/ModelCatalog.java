@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.jboss.logging.Logger;
+import org.neurogate.gateway.ProcessConfig;
 import org.neurogate.gateway.store.StorageConfig;
 import org.neurogate.inference.brainage.BrainAgeModel;
 import org.neurogate.inference.models.ModelPack;
@@ -31,12 +32,18 @@ public class ModelCatalog {
     private volatile boolean ready;
     private volatile ModelRegistry.Loaded loaded = new ModelRegistry.Loaded(List.of(), List.of());
 
-    public ModelCatalog(InferenceConfig config, StorageConfig storage) {
+    private final ProcessConfig process;
+
+    public ModelCatalog(InferenceConfig config, StorageConfig storage, ProcessConfig process) {
+        this.process = process;
         this.config = config;
         this.storage = storage;
     }
 
     void load(@Observes StartupEvent event) throws IOException {
+        if (!process.runs(ProcessConfig.Role.WORKER)) {
+            return; // only workers run models: a receiver or web process holds no ONNX sessions
+        }
         int threads = config.inference().threads() > 0 ? config.inference().threads()
                 : Runtime.getRuntime().availableProcessors();
         engine = new InferenceEngine(new InferenceSettings(config.inference().device(), threads,

@@ -23,13 +23,20 @@ public class AdminAccountBootstrap {
     private final AccountConfig config;
     private final java.nio.file.Path passwordFile;
 
-    public AdminAccountBootstrap(AccountConfig config, org.neurogate.gateway.store.StorageConfig storage) {
+    private final org.neurogate.gateway.ProcessConfig process;
+
+    public AdminAccountBootstrap(AccountConfig config, org.neurogate.gateway.store.StorageConfig storage,
+                                 org.neurogate.gateway.ProcessConfig process) {
+        this.process = process;
         this.config = config;
         this.passwordFile = storage.dataDir().toAbsolutePath().resolve("admin-password.txt");
     }
 
     @Transactional
     void ensureAdmin(@Observes StartupEvent event) throws java.io.IOException {
+        if (!process.runs(org.neurogate.gateway.ProcessConfig.Role.WEB)) {
+            return; // accounts are the web processes' concern
+        }
         if (config.adminPassword().isPresent()) {
             String weak = PasswordPolicy.problem(ADMIN_USERNAME, config.adminPassword().get());
             if (weak != null) {

@@ -4,14 +4,16 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import org.jboss.logging.Logger;
+import org.neurogate.gateway.ProcessConfig;
 import org.neurogate.gateway.GatewayMetrics;
 import org.neurogate.persistence.CompletedSeries;
 import org.neurogate.persistence.InstanceCatalog;
 
 /**
  * Turns RECEIVING series that have been quiet for the stable time into COMPLETE ones and queues their
- * analysis. The timer lives in the database ({@code series.last_received_at}), so a series that was
- * receiving when the gateway stopped still completes after a restart.
+ * analysis, on receiver processes. The timer lives in the database ({@code series.last_received_at}),
+ * so a series that was receiving when the gateway stopped still completes after a restart, and any
+ * receiver completes it whichever received it.
  */
 @ApplicationScoped
 public class SeriesAssembler {
@@ -22,7 +24,10 @@ public class SeriesAssembler {
     private final AssemblyConfig config;
     private final GatewayMetrics metrics;
 
-    public SeriesAssembler(InstanceCatalog catalog, AssemblyConfig config, GatewayMetrics metrics) {
+    private final ProcessConfig process;
+
+    public SeriesAssembler(InstanceCatalog catalog, AssemblyConfig config, GatewayMetrics metrics, ProcessConfig process) {
+        this.process = process;
         this.catalog = catalog;
         this.config = config;
         this.metrics = metrics;
@@ -31,11 +36,14 @@ public class SeriesAssembler {
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void completeStableSeries() {
         try {
-            List<CompletedSeries> completed = catalog.completeStableSeries(config.seriesStableSeconds());
-            for (CompletedSeries s : completed) {
-                LOG.infof("Series %s complete: %s, %d instance(s)%s", s.seriesInstanceUid(), s.modality(),
-                        s.instanceCount(), s.jobQueued() ? ", analysis queued" : "");
+            if (process.runs(ProcessConfig.Role.RECEIVER)) {
+                List<CompletedSeries> completed = catalog.completeStableSeries(config.seriesStableSeconds());
+                for (CompletedSeries s : completed) {
+                    LOG.infof("Series %s complete: %s, %d instance(s)%s", s.seriesInstanceUid(), s.modality(),
+                            s.instanceCount(), s.jobQueued() ? ", analysis queued" : "");
+                }
             }
+            // Every process exports the queue depth, so that workers can be scaled on their own metric.
             metrics.queueDepth(catalog.queuedJobCount());
         } catch (RuntimeException e) {
             // The database may be down; the next tick tries again and no timer is lost.

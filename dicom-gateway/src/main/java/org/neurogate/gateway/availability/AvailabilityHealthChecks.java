@@ -32,6 +32,13 @@ public class AvailabilityHealthChecks {
         return () -> HealthCheckResponse.named("catalog-database").status(database.databaseUp()).build();
     }
 
+    /** Down from the moment SIGTERM arrives, before anything stops (see {@link org.neurogate.gateway.NeuroGateMain}). */
+    @Produces
+    @Readiness
+    HealthCheck notStopping() {
+        return () -> HealthCheckResponse.named("not-stopping").status(!org.neurogate.gateway.NeuroGateMain.stopping()).build();
+    }
+
     @Produces
     @Liveness
     HealthCheck catalogDatabaseNotLost() {

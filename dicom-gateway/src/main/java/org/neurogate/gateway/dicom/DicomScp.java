@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 import org.neurogate.gateway.GatewayMetrics;
+import org.neurogate.gateway.ProcessConfig;
 import org.neurogate.gateway.audit.AuditLog;
 import org.neurogate.gateway.availability.DatabaseWatch;
 import org.neurogate.gateway.store.InstanceStore;
@@ -53,9 +54,11 @@ public class DicomScp {
     private volatile ServerSocket tlsServerSocket;
     private ThreadPoolExecutor workers;
     private AssociationPolicy policy;
+    private final ProcessConfig process;
 
     public DicomScp(DicomScpConfig config, TlsConfig tls, InstanceStore store, GatewayMetrics metrics,
-                    DatabaseWatch health, AuditLog audit) {
+                    DatabaseWatch health, AuditLog audit, ProcessConfig process) {
+        this.process = process;
         this.config = config;
         this.audit = audit;
         this.certificateAeTitles = CertificateAeTitles.parse(tls.clientAeTitles());
@@ -67,6 +70,10 @@ public class DicomScp {
 
     void start(@Observes StartupEvent event) throws IOException {
         policy = AssociationPolicy.from(config);
+        if (!process.runs(ProcessConfig.Role.RECEIVER)) {
+            LOG.infof("DICOM SCP off: this process's roles are %s", process.describe());
+            return;
+        }
         AtomicInteger threadNumber = new AtomicInteger();
         workers = new ThreadPoolExecutor(0, config.dicom().maxAssociations(), 60, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), r -> {
@@ -106,6 +113,11 @@ public class DicomScp {
         acceptor.start();
     }
 
+    /**
+     * Stops accepting, then lets the open associations finish for up to the shutdown grace: a sender
+     * in the middle of a push gets its answers (and every acknowledged instance is durable) rather
+     * than an abort; one still open after the grace is cut when the process exits.
+     */
     void stop(@Observes ShutdownEvent event) {
         for (ServerSocket socket : new ServerSocket[] {serverSocket, tlsServerSocket}) {
             if (socket != null) {
@@ -118,8 +130,22 @@ public class DicomScp {
         }
         serverSocket = null;
         tlsServerSocket = null;
-        if (workers != null) {
-            workers.shutdown();
+        if (workers == null) {
+            return;
+        }
+        workers.shutdown();
+        int open = workers.getActiveCount();
+        if (open == 0) {
+            return;
+        }
+        LOG.infof("DICOM SCP stopped accepting; waiting up to %s for %d open association(s)", process.shutdownGrace(), open);
+        try {
+            if (!workers.awaitTermination(process.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warnf("%d association(s) still open after %s are cut by the exit", workers.getActiveCount(),
+                        process.shutdownGrace());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

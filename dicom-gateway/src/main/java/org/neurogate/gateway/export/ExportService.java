@@ -18,6 +18,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.neurogate.gateway.ProcessConfig;
 import org.neurogate.gateway.store.StorageConfig;
 import org.neurogate.persistence.ExportJobs;
 import org.neurogate.persistence.ResearchCohort;
@@ -38,8 +39,9 @@ public class ExportService {
     private final StorageConfig storage;
     private final ExportConfig config;
     private final String version;
+    private final ProcessConfig process;
     /** Read at start: the site secret is made (or its configuration checked) then, not at the first export. */
-    private ExportSettings settings;
+    private volatile ExportSettings settings;
     private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "research-export");
         t.setDaemon(true);
@@ -47,7 +49,9 @@ public class ExportService {
     });
 
     public ExportService(ExportJobs jobs, ResearchCohort cohort, StorageConfig storage, ExportConfig config,
-                         @ConfigProperty(name = "quarkus.application.version", defaultValue = "0.1.0") String version) {
+                         @ConfigProperty(name = "quarkus.application.version", defaultValue = "0.1.0") String version,
+                         ProcessConfig process) {
+        this.process = process;
         this.jobs = jobs;
         this.cohort = cohort;
         this.storage = storage;
@@ -56,10 +60,15 @@ public class ExportService {
     }
 
     void start(@Observes StartupEvent event) throws IOException {
+        if (!process.runs(ProcessConfig.Role.WEB)) {
+            return;
+        }
         settings = ExportSettings.of(storage.dataDir(), config, version);
-        int requeued = jobs.requeueInterrupted();
-        if (requeued > 0) {
-            LOG.infof("Research export: %d interrupted export(s) queued again", requeued);
+        if (org.neurogate.gateway.NeuroGateMain.embeddedDatabaseInUse()) {
+            int requeued = jobs.requeueInterrupted();
+            if (requeued > 0) {
+                LOG.infof("Research export: %d interrupted export(s) queued again", requeued);
+            }
         }
         runner.submit(this::drain);
     }
@@ -83,6 +92,9 @@ public class ExportService {
 
     @Scheduled(every = "30s", delayed = "30s")
     void poll() {
+        if (settings == null) {
+            return; // not a web process
+        }
         runner.submit(this::drain);
     }
 

@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
+import org.neurogate.gateway.ProcessConfig;
 import org.neurogate.gateway.GatewayMetrics;
 import org.neurogate.gateway.analysis.ModelCatalog;
 import org.neurogate.gateway.store.StorageConfig;
@@ -69,13 +70,16 @@ public class AnalysisWorker {
     private final GatewayMetrics metrics;
     private final PriorStudies priors;
     private final String version;
+    private final ProcessConfig process;
     private ScheduledExecutorService threads;
     private volatile boolean running;
 
     public AnalysisWorker(AnalysisQueue queue, ModelCatalog models, ResultsConfig config, StorageConfig storage,
                           GatewayMetrics metrics, PriorStudies priors,
                           @org.eclipse.microprofile.config.inject.ConfigProperty(
-                                  name = "quarkus.application.version", defaultValue = "0.1.0") String version) {
+                                  name = "quarkus.application.version", defaultValue = "0.1.0") String version,
+                          ProcessConfig process) {
+        this.process = process;
         this.queue = queue;
         this.models = models;
         this.config = config;
@@ -91,6 +95,9 @@ public class AnalysisWorker {
         Destination.parseList(config.aeAddresses().orElse(null));
         ResultsConfig.deliveredKinds(config.deliver());
         PdfReport.PageSize.parse(config.pdfPageSize());
+        if (!process.runs(ProcessConfig.Role.WORKER)) {
+            return;
+        }
         running = true;
         threads = Executors.newScheduledThreadPool(config.workers() + 1, r -> {
             Thread t = new Thread(r, "analysis");
@@ -98,7 +105,7 @@ public class AnalysisWorker {
             return t;
         });
         for (int w = 0; w < config.workers(); w++) {
-            String name = "worker-" + ProcessHandle.current().pid() + "-" + w;
+            String name = "worker-" + org.neurogate.gateway.ProcessIdentity.name() + "-" + w;
             threads.submit(() -> loop(name));
         }
     }
@@ -120,9 +127,9 @@ public class AnalysisWorker {
         // No interrupt: a worker handing its job back needs its database connection.
         threads.shutdown();
         try {
-            if (!threads.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!threads.awaitTermination(process.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warnf("Analysis workers still busy after %s; their leases expire and another worker retakes the jobs",
-                        config.shutdownGrace());
+                        process.shutdownGrace());
                 threads.shutdownNow();
             }
         } catch (InterruptedException e) {

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
 import java.util.List;
 import org.jboss.logging.Logger;
+import org.neurogate.gateway.ProcessConfig;
 import org.neurogate.gateway.GatewayMetrics;
 import org.neurogate.gateway.dicom.DicomScpConfig;
 import org.neurogate.gateway.store.StorageConfig;
@@ -30,7 +31,11 @@ public class Forwarder {
     private final DicomScpConfig scp;
     private final GatewayMetrics metrics;
 
-    public Forwarder(Outbox outbox, ResultsConfig config, StorageConfig storage, DicomScpConfig scp, GatewayMetrics metrics) {
+    private final ProcessConfig process;
+
+    public Forwarder(Outbox outbox, ResultsConfig config, StorageConfig storage, DicomScpConfig scp, GatewayMetrics metrics,
+                     ProcessConfig process) {
+        this.process = process;
         this.outbox = outbox;
         this.config = config;
         this.storage = storage;
@@ -40,6 +45,9 @@ public class Forwarder {
 
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void deliver() {
+        if (!process.runs(ProcessConfig.Role.DELIVERY)) {
+            return;
+        }
         try {
             List<Outbox.Due> due = outbox.take(20, config.delivery().sendTimeoutSeconds());
             for (Outbox.Due d : due) {

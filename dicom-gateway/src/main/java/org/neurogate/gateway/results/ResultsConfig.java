@@ -48,13 +48,6 @@ public interface ResultsConfig {
     int jobLeaseSeconds();
 
     /**
-     * At shutdown, how long the workers get to stop their ONNX runs and hand their jobs back before the
-     * process exits anyway (their leases then expire). Env: NEUROGATE_SHUTDOWN_GRACE.
-     */
-    @WithDefault("20s")
-    java.time.Duration shutdownGrace();
-
-    /**
      * Where results go: a comma list of AET@host:port. Unset: back to the AE that sent the study, when
      * {@link #aeAddresses()} knows its address; else they stay in NeuroGate (API).
      * Env: NEUROGATE_FORWARD_TO.

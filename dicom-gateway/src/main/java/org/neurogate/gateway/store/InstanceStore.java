@@ -11,7 +11,6 @@ import jakarta.enterprise.event.Observes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
@@ -26,6 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 import org.neurogate.gateway.GatewayMetrics;
+import org.neurogate.gateway.ProcessConfig;
+import org.neurogate.gateway.ProcessIdentity;
 import org.neurogate.gateway.availability.DatabaseWatch;
 import org.neurogate.gateway.dicom.DimseStatus;
 import org.neurogate.persistence.InstanceCatalog;
@@ -65,19 +66,23 @@ public class InstanceStore {
     private final AtomicLong spoolSequence = new AtomicLong();
     private final Path dataDir;
     private final Path instancesDir;
-    private final Path spoolDir;
+    private final ProcessConfig roles;
+    /** This process's own spool folder, locked while it runs (see {@link SpoolFolders}). */
+    private SpoolFolders.Claimed spoolClaim;
+    private Path spoolDir;
     private final Path quarantineDir;
     private final GroupCommit groupCommit;
     private FileStore fileStore;
 
-    public InstanceStore(StorageConfig config, InstanceCatalog catalog, GatewayMetrics metrics, DatabaseWatch database) {
+    public InstanceStore(StorageConfig config, InstanceCatalog catalog, GatewayMetrics metrics, DatabaseWatch database,
+                         ProcessConfig roles) {
         this.config = config;
+        this.roles = roles;
         this.catalog = catalog;
         this.metrics = metrics;
         this.database = database;
         this.dataDir = config.dataDir().toAbsolutePath().normalize();
         this.instancesDir = dataDir.resolve("instances");
-        this.spoolDir = dataDir.resolve("spool");
         this.quarantineDir = dataDir.resolve("quarantine");
         this.groupCommit = new GroupCommit(catalog, config.storage().groupCommitMaxInstances(),
                 config.storage().groupCommitMaxWait(), metrics::catalogCommit);
@@ -85,17 +90,14 @@ public class InstanceStore {
 
     void prepareDirectories(@Observes StartupEvent event) throws IOException {
         Files.createDirectories(instancesDir);
-        Files.createDirectories(spoolDir);
-        fileStore = Files.getFileStore(spoolDir);
-        int stale = 0;
-        try (DirectoryStream<Path> parts = Files.newDirectoryStream(spoolDir, "*.part")) {
-            for (Path part : parts) {
-                Files.deleteIfExists(part);
-                stale++;
-            }
+        if (!roles.runs(ProcessConfig.Role.RECEIVER)) {
+            return;
         }
-        if (stale > 0) {
-            LOG.infof("Removed %d unacknowledged spool file(s) left by an earlier run", stale);
+        spoolClaim = SpoolFolders.claim(dataDir.resolve("spool"), ProcessIdentity.name());
+        spoolDir = spoolClaim.folder();
+        fileStore = Files.getFileStore(spoolDir);
+        if (spoolClaim.staleFilesRemoved() > 0) {
+            LOG.infof("Removed %d unacknowledged spool file(s) left by stopped receivers", spoolClaim.staleFilesRemoved());
         }
         Thread orphans = new Thread(this::checkOrphans, "orphan-check");
         orphans.setDaemon(true);

@@ -71,7 +71,13 @@ public final class ReferencePack {
                     if (in == null) {
                         throw new IOException("reference pack missing from the build: " + model + suffix);
                     }
-                    Files.copy(in, directory.resolve(model + suffix), StandardCopyOption.REPLACE_EXISTING);
+                    // Written beside and renamed into place: workers sharing one data directory may be
+                    // loading the same file while another starts and writes it again.
+                    Path target = directory.resolve(model + suffix);
+                    Path temp = directory.resolve(model + suffix + "." + ProcessHandle.current().pid() + "-"
+                            + System.nanoTime() + ".tmp");
+                    Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
+                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 }
             }
         }
