@@ -23,29 +23,12 @@ public final class PrivateFiles {
     }
 
     /**
-     * A random 32-byte key kept Base64-encoded in {@code file} (0600), made the first time it is asked for;
-     * answers the Base64 text.
+     * A random 32-byte key kept Base64-encoded in {@code file} (0600), made the first time it is asked for
+     * (the same kind of file as the research export's site secret, and made the same way: processes
+     * starting together on a shared data directory agree on one); answers the Base64 text.
      */
     public static String key(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            // Processes starting together on one shared data directory must agree on one key: each
-            // writes its own candidate, and the first link into place wins.
-            byte[] random = new byte[32];
-            new java.security.SecureRandom().nextBytes(random);
-            Path candidate = file.resolveSibling(file.getFileName() + "." + ProcessIdentity.name() + ".tmp");
-            Files.createDirectories(file.getParent());
-            Files.deleteIfExists(candidate);
-            Files.createFile(candidate, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(candidate, java.util.Base64.getEncoder().encodeToString(random));
-            try {
-                Files.createLink(file, candidate);
-            } catch (java.nio.file.FileAlreadyExistsException another) {
-                // another process's key is the key
-            } finally {
-                Files.delete(candidate);
-            }
-        }
-        return Files.readString(file).strip();
+        return java.util.Base64.getEncoder().encodeToString(org.neurogate.reports.deid.Pseudonyms.siteSecret(file));
     }
 
     /** Creates {@code dir} if needed and makes it 0700, whatever the umask made it. */

@@ -145,7 +145,11 @@ public class AuditTrail {
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO audited_setting (node, name, digest) VALUES (?, ?, ?)")) {
+                    // Processes of one node starting together (several on a shared data directory) must not
+                    // fail each other's start: the last to write wins.
+                    """
+                    INSERT INTO audited_setting (node, name, digest) VALUES (?, ?, ?)
+                    ON CONFLICT (node, name) DO UPDATE SET digest = EXCLUDED.digest""")) {
                 for (Map.Entry<String, String> d : digests.entrySet()) {
                     ps.setString(1, cut(node, 64));
                     ps.setString(2, cut(d.getKey(), 200));

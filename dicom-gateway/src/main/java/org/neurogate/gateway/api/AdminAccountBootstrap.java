@@ -44,6 +44,9 @@ public class AdminAccountBootstrap {
                         + "; choose another (or unset it to have one generated)");
             }
         }
+        // Web processes starting together: one at a time, so the second finds the first's account.
+        io.quarkus.hibernate.orm.panache.Panache.getEntityManager()
+                .createNativeQuery("SELECT pg_advisory_xact_lock(7361720)").getSingleResult();
         UserAccount admin = UserAccount.findByUsername(ADMIN_USERNAME).orElse(null);
         if (admin == null) {
             admin = new UserAccount();

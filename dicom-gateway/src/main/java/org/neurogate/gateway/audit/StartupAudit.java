@@ -54,7 +54,11 @@ public class StartupAudit {
     private final ModelCatalog models;
     private final StorageConfig storage;
 
-    public StartupAudit(AuditLog audit, AuditTrail trail, ModelCatalog models, StorageConfig storage) {
+    private final org.neurogate.gateway.ProcessConfig process;
+
+    public StartupAudit(AuditLog audit, AuditTrail trail, ModelCatalog models, StorageConfig storage,
+                        org.neurogate.gateway.ProcessConfig process) {
+        this.process = process;
         this.audit = audit;
         this.trail = trail;
         this.models = models;
@@ -80,7 +84,7 @@ public class StartupAudit {
             modelNames.add(m.id() + "@" + m.version());
             digests.put("model." + m.id(), digest(mac, m.id(), m.contentIdentity()));
         }
-        String node = node(dataDir);
+        String node = node(dataDir, process);
         Map<String, String> before = trail.settingDigests(node);
         String version = StartupAudit.class.getPackage().getImplementationVersion();
         audit.record(AuditEvent.APPLICATION_START, AuditEvent.SUCCESS, Actor.system(), "application", node, null,
@@ -97,7 +101,7 @@ public class StartupAudit {
 
     void stopped(@Observes @Priority(1) ShutdownEvent event) {
         audit.record(AuditEvent.APPLICATION_STOP, AuditEvent.SUCCESS, Actor.system(), "application",
-                node(storage.dataDir().toAbsolutePath()), null, null);
+                node(storage.dataDir().toAbsolutePath(), process), null, null);
     }
 
     /**
@@ -154,11 +158,18 @@ public class StartupAudit {
         return HexFormat.of().formatHex(d, 0, 16);
     }
 
-    /** This installation: the host and its data directory, stable across restarts. */
-    private static String node(Path dataDir) {
+    /**
+     * This installation: the host, its data directory and, for a process with only some roles, those
+     * roles (a receiver and a worker on one host are configured differently), stable across restarts.
+     */
+    private static String node(Path dataDir, org.neurogate.gateway.ProcessConfig process) {
         String host = AuditTrail.HOST;
         String dir = dataDir.toString();
-        return (host.length() > 40 ? host.substring(0, 40) : host) + ":" + (dir.length() > 23
-                ? "..." + dir.substring(dir.length() - 20) : dir);
+        String roles = process.roles().size() == org.neurogate.gateway.ProcessConfig.Role.values().length ? ""
+                : ":" + String.join("+", process.roles().stream().sorted().map(r -> r.name().toLowerCase(java.util.Locale.ROOT)
+                        .substring(0, 3)).toList());
+        int hostLength = roles.isEmpty() ? 40 : 24; // within the column's 64 characters either way
+        return (host.length() > hostLength ? host.substring(0, hostLength) : host) + ":" + (dir.length() > 23
+                ? "..." + dir.substring(dir.length() - 20) : dir) + roles;
     }
 }

@@ -5,7 +5,6 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -58,14 +57,19 @@ public final class Pseudonyms {
             Files.createDirectories(file.toAbsolutePath().getParent());
             byte[] random = new byte[32];
             new SecureRandom().nextBytes(random);
-            Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.deleteIfExists(temp);
+            // Processes starting together on one shared data directory must agree on one secret: each
+            // writes its own candidate and links it into place, which fails where another was first
+            // (a rename would silently replace it).
+            Path temp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + "-"
+                    + System.nanoTime() + ".tmp");
             Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(temp, Base64.getEncoder().encodeToString(random));
             try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+                Files.createLink(file, temp);
             } catch (java.nio.file.FileAlreadyExistsException raced) {
-                Files.deleteIfExists(temp);
+                // the other process's secret is the secret
+            } finally {
+                Files.delete(temp);
             }
         }
         return Base64.getDecoder().decode(Files.readString(file).strip());
